@@ -1,0 +1,1 @@
+"""intake_api: the reception front door of the petition bureau."""

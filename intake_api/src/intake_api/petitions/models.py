@@ -1,0 +1,56 @@
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake_api.db import Base
+from services.db.types import UTCDateTime
+
+
+class Petition(Base):
+    __tablename__ = "petitions"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    tracking_no: Mapped[str] = mapped_column(String(32), unique=True)
+    query_code_hash: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    petitioner_name: Mapped[str] = mapped_column(String(64))
+    petitioner_phone: Mapped[str] = mapped_column(String(20))
+    category_code: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(String(200))
+    community_code: Mapped[str | None] = mapped_column(String(12))
+    jurisdiction_code: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[str] = mapped_column(String(24))
+    registered_by: Mapped[str] = mapped_column(String(128), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    timeline: Mapped[list["TimelineEntry"]] = relationship(order_by="TimelineEntry.at", lazy="raise")
+
+
+class TimelineEntry(Base):
+    """One step the petitioner sees; case steps come from routing_svc's events (``source_event_id``)."""
+
+    __tablename__ = "petition_timeline"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    petition_id: Mapped[UUID] = mapped_column(ForeignKey("petitions.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    step: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    source_event_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class TrackingCounter(Base):
+    """Last sequence number handed out per year and district; the row lock serialises concurrent registrations."""
+
+    __tablename__ = "tracking_counters"
+    __table_args__ = (UniqueConstraint("year", "district_code", name="uq_tracking_counters"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    district_code: Mapped[str] = mapped_column(String(12))
+    last: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,1 @@
+"""notify_svc: tells petitioners, staff and partner agencies what happened."""

@@ -1,0 +1,1 @@
+"""routing_svc: decides who must solve each case and keeps the statutory clocks."""

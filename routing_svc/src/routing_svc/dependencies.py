@@ -1,0 +1,12 @@
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from routing_svc.config import RoutingSettings
+
+
+def get_settings(request: Request) -> RoutingSettings:
+    return request.app.state.runtime.settings
+
+
+Settings = Annotated[RoutingSettings, Depends(get_settings)]

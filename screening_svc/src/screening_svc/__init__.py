@@ -1,0 +1,1 @@
+"""screening_svc: finds conflicts in the neighbourhoods before they become petitions."""

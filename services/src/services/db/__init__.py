@@ -1,0 +1,17 @@
+from services.db.engine import is_postgres, make_engine, make_session_factory
+from services.db.inbox import inbox_subscription
+from services.db.outbox import OutboxRelay, add_event
+from services.db.tables import idempotency_keys, inbox, outbox, platform_metadata
+
+__all__ = [
+    "OutboxRelay",
+    "add_event",
+    "idempotency_keys",
+    "inbox",
+    "inbox_subscription",
+    "is_postgres",
+    "make_engine",
+    "make_session_factory",
+    "outbox",
+    "platform_metadata",
+]

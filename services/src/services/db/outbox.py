@@ -1,0 +1,134 @@
+"""Transactional outbox: the state change and its event commit together; a relay publishes later.
+
+The relay claims the oldest pending event of each aggregate (so order per aggregate holds even with
+several relays), publishes the batch with confirms, and marks the rows sent only after every confirm.
+On PostgreSQL rows are claimed ``FOR UPDATE SKIP LOCKED`` so replicas never publish the same row;
+on SQLite exactly one relay runs per database (the file lock serialises writers anyway).
+"""
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.contracts import CloudEvent
+from services.db.engine import is_postgres
+from services.db.tables import outbox
+from services.messaging import MessageBus, OutgoingMessage
+
+log = logging.getLogger(__name__)
+
+
+async def add_event(session: AsyncSession, event: CloudEvent) -> None:
+    """Stage an event in the caller's transaction; it is published only if that transaction commits."""
+    await session.execute(
+        insert(outbox).values(
+            event_id=UUID(event.id),
+            event_type=event.type,
+            aggregate_id=event.subject,
+            payload=event.to_json(),
+            correlation_id=event.correlationid,
+            created_at=event.time,
+        )
+    )
+
+
+def _claim_statement(*, batch_size: int, postgres: bool):
+    earlier = outbox.alias("earlier")
+    has_earlier_pending = exists().where(
+        earlier.c.aggregate_id == outbox.c.aggregate_id,
+        earlier.c.published_at.is_(None),
+        earlier.c.seq < outbox.c.seq,
+    )
+    statement = (
+        select(outbox.c.seq, outbox.c.event_id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id)
+        .where(outbox.c.published_at.is_(None), ~has_earlier_pending)
+        .order_by(outbox.c.seq)
+        .limit(batch_size)
+    )
+    return statement.with_for_update(skip_locked=True, of=outbox) if postgres else statement
+
+
+class OutboxRelay:
+    """Publishes pending outbox rows; ``kick()`` after a commit wakes it without waiting for the poll."""
+
+    def __init__(
+        self,
+        *,
+        session_factory: async_sessionmaker[AsyncSession],
+        bus: MessageBus,
+        batch_size: int = 200,
+        poll_seconds: float = 0.25,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
+        self._session_factory = session_factory
+        self._bus = bus
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._retention = retention
+        self._wake = asyncio.Event()
+        self.published_total = 0
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch; returns how many events were confirmed and marked sent."""
+        async with self._session_factory() as session, session.begin():
+            statement = _claim_statement(batch_size=self._batch_size, postgres=is_postgres(session))
+            rows = (await session.execute(statement)).all()
+            if not rows:
+                return 0
+            await self._bus.publish([_message(row) for row in rows])
+            now = datetime.now(UTC)
+            await session.execute(
+                update(outbox).where(outbox.c.seq.in_([r.seq for r in rows])).values(published_at=now)
+            )
+        self.published_total += len(rows)
+        return len(rows)
+
+    async def purge_published(self) -> int:
+        cutoff = datetime.now(UTC) - self._retention
+        async with self._session_factory() as session, session.begin():
+            result = await session.execute(
+                delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at < cutoff)
+            )
+        return result.rowcount or 0
+
+    async def run(self) -> None:
+        """Loop until cancelled; errors (broker or database down) back off and retry."""
+        backoff = self._poll_seconds
+        while True:
+            try:
+                published = await self.publish_pending()
+                backoff = self._poll_seconds
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("outbox relay failed, will retry", exc_info=True)
+                published, backoff = 0, min(backoff * 2, 5.0)
+            if published == 0:
+                await self._sleep(backoff)
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    async def pending_count(self) -> int:
+        async with self._session_factory() as session:
+            return await session.scalar(select(func.count()).where(outbox.c.published_at.is_(None))) or 0
+
+
+def _message(row) -> OutgoingMessage:
+    return OutgoingMessage(
+        message_id=str(row.event_id),
+        event_type=row.event_type,
+        body=row.payload.encode(),
+        correlation_id=row.correlation_id,
+    )

@@ -1,0 +1,1 @@
+"""HTTP conventions shared by every service (errors, auth, pagination, idempotency, health, docs)."""

@@ -1,0 +1,182 @@
+"""Builds a service's FastAPI app the same way for all four: middleware, errors, health, metrics, docs,
+and a lifespan that opens the database, starts the outbox relay and subscribes the consumers."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from services.contracts.consumers import bindings as consumer_bindings
+from services.db import OutboxRelay, make_engine, make_session_factory
+from services.http.auth import TokenVerifier
+from services.http.docs import mount_docs
+from services.http.errors import Problem, install_error_handlers, problem_response
+from services.http.middleware import BodySizeLimitMiddleware, CorrelationIdMiddleware, MetricsMiddleware
+from services.messaging import InMemoryBus, MessageBus, Subscription
+from services.settings import ServiceSettings
+
+
+@dataclass
+class ServiceRuntime:
+    """Everything a request or consumer of one service needs; built once, in the lifespan."""
+
+    name: str
+    settings: ServiceSettings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    bus: MessageBus
+    relay: OutboxRelay
+    verifier: TokenVerifier
+    tasks: list[asyncio.Task] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """What makes one service: its name (= URL prefix), settings class, migrations, routers and consumers."""
+
+    name: str
+    settings_class: type[ServiceSettings]
+    service_root: Path
+    title: str
+    description: str
+    routers: tuple[APIRouter, ...]
+    subscriptions: Callable[[ServiceRuntime], list[Subscription]] = lambda runtime: []
+    on_started: Callable[[ServiceRuntime], Awaitable[None]] | None = None
+    version: str = "1.0.0"
+    openapi_tags: tuple[dict, ...] = ()
+
+    @property
+    def prefix(self) -> str:
+        return f"/{self.name}"
+
+
+def build_bus(settings: ServiceSettings) -> MessageBus:
+    if settings.bus == "rabbitmq":
+        from services.messaging.rabbitmq import RabbitMQBus
+
+        return RabbitMQBus(
+            url=settings.amqp_url,
+            namespace=settings.bus_namespace,
+            delivery_limit=settings.bus_delivery_limit,
+            prefetch=settings.bus_prefetch,
+        )
+    return InMemoryBus(namespace=settings.bus_namespace, delivery_limit=settings.bus_delivery_limit)
+
+
+def create_service_app(
+    definition: ServiceDefinition, *, settings: ServiceSettings, bus: MessageBus | None = None
+) -> FastAPI:
+    """``bus`` is given in embedded mode (one shared in-memory bus); otherwise the app builds and owns one."""
+    prefix = definition.prefix
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version=definition.version,
+        openapi_url=f"{prefix}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        openapi_tags=list(definition.openapi_tags) or None,
+        lifespan=_lifespan(definition, settings, bus),
+        separate_input_output_schemas=False,
+    )
+    registry = CollectorRegistry()
+    app.state.registry = registry
+    app.state.verifier = TokenVerifier(settings)
+    install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware, registry=registry)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CorrelationIdMiddleware)
+    app.include_router(_operations_router(prefix))
+    for router in definition.routers:
+        app.include_router(router, prefix=f"{prefix}/v1")
+    mount_docs(app, base=prefix, title=definition.title, openapi_urls=[(definition.name, f"{prefix}/openapi.json")])
+    return app
+
+
+def _lifespan(definition: ServiceDefinition, settings: ServiceSettings, given_bus: MessageBus | None):
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await _start(definition, settings, given_bus, app)
+        try:
+            yield
+        finally:
+            await _stop(runtime, owns_bus=given_bus is None)
+
+    return lifespan
+
+
+async def _start(definition: ServiceDefinition, settings: ServiceSettings, given_bus: MessageBus | None, app: FastAPI):
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    bus = given_bus or build_bus(settings)
+    if given_bus is None:
+        await bus.start()
+    session_factory = make_session_factory(engine)
+    relay = OutboxRelay(
+        session_factory=session_factory,
+        bus=bus,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+    )
+    runtime = ServiceRuntime(definition.name, settings, engine, session_factory, bus, relay, app.state.verifier)
+    app.state.runtime = runtime
+    _register_runtime_metrics(app.state.registry, runtime)
+    for consumer, event_types in consumer_bindings().items():
+        await bus.declare(consumer, event_types)
+    for subscription in definition.subscriptions(runtime):
+        await bus.subscribe(subscription)
+    if definition.on_started is not None:
+        await definition.on_started(runtime)
+    runtime.tasks.append(asyncio.create_task(relay.run(), name=f"outbox-relay:{definition.name}"))
+    return runtime
+
+
+async def _stop(runtime: ServiceRuntime, *, owns_bus: bool) -> None:
+    for task in runtime.tasks:
+        task.cancel()
+    await asyncio.gather(*runtime.tasks, return_exceptions=True)
+    if owns_bus:
+        await runtime.bus.close()
+    await runtime.engine.dispose()
+
+
+def _register_runtime_metrics(registry: CollectorRegistry, runtime: ServiceRuntime) -> None:
+    published = Gauge("outbox_published_events", "Events this process's relay published", registry=registry)
+    published.set_function(lambda: runtime.relay.published_total)
+
+
+def _operations_router(prefix: str) -> APIRouter:
+    router = APIRouter(prefix=prefix, tags=["运维"])
+
+    @router.get("/healthz", summary="存活检查", description="进程存活即返回 200。")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="就绪检查", description="检查数据库与消息总线；任一不可用返回 503。")
+    async def readyz(request: Request) -> Response:
+        checks = await _readiness(request.app.state.runtime)
+        if all(checks.values()):
+            return Response(content='{"status":"ready"}', media_type="application/json")
+        detail = "不可用：" + ", ".join(name for name, ok in checks.items() if not ok)
+        return problem_response(Problem(title="服务未就绪", status=503, code="not_ready", detail=detail))
+
+    @router.get("/metrics", summary="Prometheus 指标", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        return Response(generate_latest(request.app.state.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+async def _readiness(runtime: ServiceRuntime) -> dict[str, bool]:
+    try:
+        async with runtime.engine.connect() as connection:
+            await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=2)
+        database = True
+    except Exception:
+        database = False
+    return {"database": database, "bus": await runtime.bus.is_ready()}

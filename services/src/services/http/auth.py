@@ -1,0 +1,116 @@
+"""Bearer JWT authentication: roles and a jurisdiction scope, verified against configured keys or a JWKS URL."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from services.http.errors import Forbidden, Unauthorized
+from services.settings import ServiceSettings
+
+Role = Literal[
+    "reception", "handler", "department", "supervisor", "leader", "grid_worker",
+    "informant", "volunteer", "petitioner", "partner", "admin",
+]  # fmt: skip
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+
+_ASYMMETRIC = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "EdDSA"]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: subject, roles, and the jurisdiction code or department id they act for."""
+
+    sub: str
+    roles: frozenset[str]
+    jurisdiction: str | None
+
+    def has_any(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class TokenVerifier:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._issuer = settings.jwt_issuer
+        self._audience = settings.jwt_audience
+        self._secret = None if (settings.jwt_public_keys or settings.jwks_url) else settings.jwt_secret
+        self._public_keys = settings.jwt_public_keys
+        self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300) if settings.jwks_url else None
+
+    def verify(self, token: str) -> Principal:
+        claims = self._decode(token)
+        roles = claims.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise Unauthorized("令牌中的 roles 必须是字符串数组")
+        jurisdiction = claims.get("jurisdiction")
+        return Principal(sub=str(claims["sub"]), roles=frozenset(roles), jurisdiction=jurisdiction)
+
+    def _decode(self, token: str) -> dict:
+        options = {"require": ["exp", "sub", "iss", "aud"]}
+        common = {"audience": self._audience, "issuer": self._issuer, "options": options, "leeway": 30}
+        try:
+            if self._jwks is not None:
+                key = self._jwks.get_signing_key_from_jwt(token).key
+                return jwt.decode(token, key, algorithms=_ASYMMETRIC, **common)
+            if self._secret is not None:
+                return jwt.decode(token, self._secret, algorithms=["HS256"], **common)
+            return self._decode_with_public_keys(token, common)
+        except (jwt.PyJWTError, ValueError) as exc:
+            raise Unauthorized(f"令牌无效：{exc}") from exc
+
+    def _decode_with_public_keys(self, token: str, common: dict) -> dict:
+        last: Exception = jwt.InvalidSignatureError("no key")
+        for key in self._public_keys:
+            try:
+                return jwt.decode(token, key, algorithms=_ASYMMETRIC, **common)
+            except jwt.InvalidSignatureError as exc:
+                last = exc
+        raise last
+
+
+def issue_token(
+    *,
+    settings: ServiceSettings,
+    sub: str,
+    roles: list[str],
+    jurisdiction: str | None,
+    ttl: timedelta = timedelta(hours=8),
+) -> str:
+    """Sign an HS256 token with the development secret (embedded mode and tests only)."""
+    now = datetime.now(UTC)
+    claims = {
+        "sub": sub,
+        "roles": roles,
+        "jurisdiction": jurisdiction,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + ttl,
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+_bearer = HTTPBearer(auto_error=False, description="身份提供方签发的 JWT（含 roles 与 jurisdiction）")
+
+
+def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("缺少 Authorization: Bearer 令牌")
+    return request.app.state.verifier.verify(credentials.credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str):
+    def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_any(*roles):
+            raise Forbidden(f"需要以下角色之一：{', '.join(roles)}")
+        return principal
+
+    return Depends(check)
