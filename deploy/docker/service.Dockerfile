@@ -18,7 +18,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
-    SERVICE_DIR=/app/${SERVICE} \
+    PIP_ROOT_USER_ACTION=ignore \
     SERVICE_PACKAGE=${PACKAGE} \
     SERVICE_PREFIX=${PREFIX}
 
@@ -50,7 +50,8 @@ WORKDIR /app/${SERVICE}
 EXPOSE 8000
 
 # Liveness only (/healthz): readiness (/readyz) also checks the database and broker, and a broker
-# blip must not get the container marked unhealthy and restarted. No curl in slim, hence urllib.
+# blip must not mark the process unhealthy (orchestrators replace unhealthy containers). No curl
+# in slim, hence urllib.
 # start-period covers the migrations that run before uvicorn listens.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/' + os.environ['SERVICE_PREFIX'] + '/healthz', timeout=4)"]

@@ -105,7 +105,9 @@ def _root_app(services: list[MountedService], bus: InMemoryBus) -> FastAPI:
             yield
         await bus.close()
 
-    root = FastAPI(title="智慧信访平台（嵌入式运行）", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    root = FastAPI(
+        title="智慧信访平台（嵌入式运行）", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     install_error_handlers(root)
     urls = [(s.definition.title, f"{s.definition.prefix}/openapi.json") for s in reversed(services)]
     mount_docs(root, base="", title="智慧信访平台 API", openapi_urls=urls)

@@ -1,0 +1,1 @@
+"""Developer tools: exporting the OpenAPI, JSON Schema and AsyncAPI documents under ``openapi/``."""
