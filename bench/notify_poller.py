@@ -5,8 +5,8 @@ UUIDv7 made when the consumer handles the event, but a row becomes visible when 
 under load is not in id order. So each scan starts from a synthetic id ``lag_ms`` before the newest id seen,
 or earlier: down to the id of the oldest petition still awaited (its receipt is made after it), but at most
 ``max_lag_ms`` back. That is cheap when the system keeps up and wide enough when it does not. A sweep every
-``sweep_every`` seconds over the last ``sweep_window_ms`` catches anything later still (counted: its time is
-then that coarse).
+``sweep_every`` seconds over the last ``sweep_window_ms`` catches receipts whose ids lie below where the fast
+scans start (counted as found_by_sweep: their times are only that coarse).
 """
 
 import asyncio
@@ -81,6 +81,7 @@ class NotificationWatcher:
         self._seen_ids: set[str] = set()
         self._awaited: dict[str, int] = {}  # petition id -> unix ms in its UUIDv7
         self._newest_ms = time.time_ns() // 1_000_000 - 1000
+        self._fast_floor_ms = self._newest_ms
         self._started = time.monotonic()
 
     def expect(self, petition_id: str) -> None:
@@ -100,7 +101,8 @@ class NotificationWatcher:
         next_sweep = self._started + self.sweep_every
         while True:
             began = time.monotonic()
-            await self._scan(self._floor_ms(), sweep=False)
+            self._fast_floor_ms = self._floor_ms()
+            await self._scan(self._fast_floor_ms, sweep=False)
             if time.monotonic() >= next_sweep:
                 await self._scan(self._newest_ms - self.sweep_window_ms, sweep=True)
                 next_sweep = time.monotonic() + self.sweep_every
@@ -150,4 +152,5 @@ class NotificationWatcher:
             if item["template"] == self.template and petition_id:
                 self.first_seen.setdefault(petition_id, now)
                 was_awaited = self._awaited.pop(petition_id, None) is not None
-                self.stats.found_by_sweep += sweep and was_awaited
+                below_fast_scans = uuid7_ms(item["id"]) < self._fast_floor_ms
+                self.stats.found_by_sweep += sweep and was_awaited and below_fast_scans
