@@ -5,6 +5,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+# Import the installed service packages before pytest collects ``<svc>/tests``: in importlib mode pytest would
+# otherwise register the repository folders ``intake_api/`` etc. as namespace packages of the same name, which
+# shadow the real packages (``from intake_api.petitions ...`` then fails in those test modules).
+import intake_api  # noqa: F401
+import notify_svc  # noqa: F401
+import routing_svc  # noqa: F401
+import screening_svc  # noqa: F401
 from services.testing import (
     REQUIRE_REAL,
     Databases,

@@ -1,4 +1,4 @@
-"""The walking skeleton end to end: register → case opened → notification recorded → status and timeline."""
+"""The walking skeleton end to end: register → case opened → notifications recorded → status and timeline."""
 
 import asyncio
 

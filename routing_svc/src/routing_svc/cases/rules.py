@@ -19,4 +19,4 @@ def choose_unit(*, community: Unit | None, district: Unit) -> Unit:
 
 def visible_to(jurisdiction: str | None, *, unit_code: str, is_admin: bool) -> bool:
     """A unit sees its own cases, a street its communities', the district everything below it."""
-    return is_admin or (jurisdiction is not None and unit_code.startswith(jurisdiction))
+    return is_admin or (bool(jurisdiction) and unit_code.startswith(jurisdiction))

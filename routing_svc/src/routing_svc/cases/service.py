@@ -65,15 +65,18 @@ def _opened_event(case: Case) -> CaseOpened:
     return CaseOpened.create(subject=str(case.id), data=data)
 
 
-def _scope(principal: Principal) -> str | None:
-    return None if principal.has_any("admin") else (principal.jurisdiction or "\x00")
-
-
 async def list_cases(
     *, session: AsyncSession, principal: Principal, petition_id: UUID | None, after: UUID | None, limit: int
 ):
+    is_admin = principal.has_any("admin")
+    if not is_admin and not principal.jurisdiction:
+        return []  # no jurisdiction, no case (a "\x00" placeholder scope is an invalid string on PostgreSQL)
     return await repository.list_cases(
-        session, jurisdiction=_scope(principal), petition_id=petition_id, after=after, limit=limit
+        session,
+        jurisdiction=None if is_admin else principal.jurisdiction,
+        petition_id=petition_id,
+        after=after,
+        limit=limit,
     )
 
 

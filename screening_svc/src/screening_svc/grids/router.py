@@ -4,8 +4,8 @@ from screening_svc.grids import repository
 from screening_svc.grids.schemas import GridRead
 from services.http.auth import CurrentPrincipal
 from services.http.dependencies import SessionDep
-from services.http.errors import PROBLEM_RESPONSES
-from services.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from services.http.errors import PROBLEM_RESPONSES, FieldError
+from services.http.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
 
 router = APIRouter(prefix="/grids", tags=["网格"], responses=PROBLEM_RESPONSES)
 
@@ -20,7 +20,12 @@ router = APIRouter(prefix="/grids", tags=["网格"], responses=PROBLEM_RESPONSES
 async def list_grids(
     session: SessionDep, principal: CurrentPrincipal, limit: Limit = 20, cursor: Cursor = None
 ) -> Page[GridRead]:
-    position = decode_cursor(cursor) or {}
-    scope = None if principal.has_any("admin") else (principal.jurisdiction or "\x00")
-    grids = await repository.list_grids(session, jurisdiction=scope, after=position.get("code"), limit=limit + 1)
+    after = (decode_cursor(cursor) or {}).get("code")
+    if after is not None and not isinstance(after, str):
+        raise InvalidCursor(errors=[FieldError(parameter="cursor", code="invalid_cursor", detail="游标无法解析")])
+    is_admin = principal.has_any("admin")
+    if not is_admin and not principal.jurisdiction:
+        return Page(items=[], next=None)  # no jurisdiction, no grid ("\x00" as a scope is invalid on PostgreSQL)
+    scope = None if is_admin else principal.jurisdiction
+    grids = await repository.list_grids(session, jurisdiction=scope, after=after, limit=limit + 1)
     return page_of([GridRead.model_validate(g) for g in grids], limit=limit, key="code")

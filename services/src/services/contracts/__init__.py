@@ -6,13 +6,12 @@ from pydantic import Field, TypeAdapter
 
 from services.contracts.envelope import CloudEvent, EventData
 from services.contracts.intake import PetitionRegistered, PetitionRegisteredData
-from services.contracts.notify import NotificationRecorded, NotificationRecordedData
 from services.contracts.routing import CaseOpened, CaseOpenedData
 
-EVENT_CLASSES: tuple[type[CloudEvent], ...] = (PetitionRegistered, CaseOpened, NotificationRecorded)
+EVENT_CLASSES: tuple[type[CloudEvent], ...] = (PetitionRegistered, CaseOpened)
 EVENT_TYPES: dict[str, type[CloudEvent]] = {cls.event_type: cls for cls in EVENT_CLASSES}
 
-AnyEvent = Annotated[PetitionRegistered | CaseOpened | NotificationRecorded, Field(discriminator="type")]
+AnyEvent = Annotated[PetitionRegistered | CaseOpened, Field(discriminator="type")]
 _adapter: TypeAdapter[CloudEvent] = TypeAdapter(AnyEvent)
 
 
@@ -29,8 +28,6 @@ __all__ = [
     "CaseOpenedData",
     "CloudEvent",
     "EventData",
-    "NotificationRecorded",
-    "NotificationRecordedData",
     "PetitionRegistered",
     "PetitionRegisteredData",
     "parse_event",

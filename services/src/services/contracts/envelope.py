@@ -47,4 +47,5 @@ class CloudEvent(BaseModel):
         )
 
     def to_json(self) -> str:
-        return self.model_dump_json(exclude_none=True)
+        """Structured mode; an absent optional attribute is left out, while ``data`` keeps its nulls."""
+        return self.model_dump_json(exclude={"correlationid"} if self.correlationid is None else None)

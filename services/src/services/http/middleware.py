@@ -5,6 +5,7 @@ import re
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.ids import uuid7
@@ -57,7 +58,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise _TooLarge
+                raise _TooLarge(self.max_bytes)
             return message
 
         try:
@@ -82,8 +83,12 @@ class BodySizeLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """An ``HTTPException`` so FastAPI's body parsing re-raises it (it turns any other error into a 400);
+    the app's handler then answers the same 413 problem as ``_refuse``."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(status_code=413, detail=f"请求体不得超过 {max_bytes} 字节")
 
 
 class MetricsMiddleware:

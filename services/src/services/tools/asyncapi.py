@@ -15,8 +15,6 @@ from services.contracts import (
     CaseOpened,
     CaseOpenedData,
     CloudEvent,
-    NotificationRecorded,
-    NotificationRecordedData,
     PetitionRegistered,
     PetitionRegisteredData,
 )
@@ -123,20 +121,6 @@ def example_events() -> dict[str, CloudEvent]:
                 unit_name="柳岸社区",
                 tier="community",
                 opened_at=datetime(2026, 3, 2, 9, 31, 8, tzinfo=_TZ),
-            ),
-        ),
-        NotificationRecorded(
-            id="019cac2b-b4b4-73a1-82c4-f19e07b3d55a",
-            source="/notify",
-            subject="019cac2b-b0e2-70f2-a430-64b3d3ac94af",
-            time=datetime(2026, 3, 2, 9, 31, 11, tzinfo=_TZ),
-            correlationid=_CORRELATION_ID,
-            data=NotificationRecordedData(
-                notification_id=UUID("019cac2b-b0e2-70f2-a430-64b3d3ac94af"),
-                petition_id=_PETITION_ID,
-                channel="sms",
-                template="petition.received",
-                recorded_at=datetime(2026, 3, 2, 9, 31, 10, tzinfo=_TZ),
             ),
         ),
     ]

@@ -1,0 +1,103 @@
+"""screening_svc's grid list on both backends: scoped by jurisdiction, paginated by grid code.
+
+Only the demo seeds grids (12: two in each of six communities), so the counts here are exact.
+"""
+
+import pytest
+
+from services.http.pagination import decode_cursor, encode_cursor
+from services.testing import RunningSystem
+
+GRIDS = "/screening/v1/grids"
+ALL_CODES = [f"{community}{n:02d}" for community in (
+    "320599001001", "320599001002", "320599002001", "320599002002", "320599003001", "320599003002",
+) for n in (1, 2)]  # fmt: skip
+
+
+async def list_all(system: RunningSystem, headers: dict[str, str], limit: int) -> list[list[str]]:
+    pages, cursor = [], None
+    while True:
+        params = {"limit": limit} | ({"cursor": cursor} if cursor else {})
+        response = await system.clients["screening"].get(GRIDS, params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        pages.append([g["code"] for g in page["items"]])
+        cursor = page["next"]
+        if cursor is None:
+            return pages
+        assert decode_cursor(cursor) == {"code": pages[-1][-1]}
+
+
+async def test_admin_sees_all_demo_grids(system: RunningSystem) -> None:
+    response = await system.clients["screening"].get(GRIDS, params={"limit": 100}, headers=system.token("admin"))
+    assert response.status_code == 200
+    page = response.json()
+    assert [g["code"] for g in page["items"]] == ALL_CODES
+    assert page["next"] is None
+    assert page["items"][0] == {
+        "code": "32059900100101",
+        "name": "柳岸社区第1网格",
+        "community_code": "320599001001",
+        "households": 200,
+    }
+
+
+async def test_district_sees_all_grids(system: RunningSystem) -> None:
+    assert sum(await list_all(system, system.token("grid_worker", jurisdiction="320599"), 100), []) == ALL_CODES
+
+
+async def test_street_sees_only_its_communities(system: RunningSystem) -> None:
+    pages = await list_all(system, system.token("grid_worker", jurisdiction="320599001"), 20)
+    assert pages == [["32059900100101", "32059900100102", "32059900100201", "32059900100202"]]
+
+
+async def test_community_sees_only_its_own(system: RunningSystem) -> None:
+    pages = await list_all(system, system.token("grid_worker", jurisdiction="320599003002"), 20)
+    assert pages == [["32059900300201", "32059900300202"]]
+
+
+@pytest.mark.parametrize("jurisdiction", ["320599004", "110105", None, ""])
+async def test_jurisdiction_without_grids_sees_none(system: RunningSystem, jurisdiction: str | None) -> None:
+    response = await system.clients["screening"].get(
+        GRIDS, headers=system.token("grid_worker", jurisdiction=jurisdiction)
+    )
+    assert (response.status_code, response.json()) == (200, {"items": [], "next": None})
+
+
+async def test_paginated_by_code(system: RunningSystem) -> None:
+    pages = await list_all(system, system.token("admin"), 5)
+    assert pages == [ALL_CODES[0:5], ALL_CODES[5:10], ALL_CODES[10:12]]
+
+
+async def test_paginated_within_a_street(system: RunningSystem) -> None:
+    pages = await list_all(system, system.token("grid_worker", jurisdiction="320599002"), 3)
+    assert pages == [["32059900200101", "32059900200102", "32059900200201"], ["32059900200202"]]
+
+
+async def test_cursor_resumes_after_its_code(system: RunningSystem) -> None:
+    cursor = encode_cursor({"code": "32059900200202"})
+    response = await system.clients["screening"].get(
+        GRIDS, params={"cursor": cursor, "limit": 3}, headers=system.token("admin")
+    )
+    assert [g["code"] for g in response.json()["items"]] == ALL_CODES[8:11]
+
+
+@pytest.mark.parametrize("cursor", ["%%%", encode_cursor({"code": 5}), encode_cursor({"code": ["x"]})])
+async def test_invalid_cursor(system: RunningSystem, cursor: str) -> None:
+    response = await system.clients["screening"].get(GRIDS, params={"cursor": cursor}, headers=system.token("admin"))
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
+    assert [(e["parameter"], e["code"]) for e in response.json()["errors"]] == [("cursor", "invalid_cursor")]
+
+
+@pytest.mark.parametrize(("limit", "code"), [("0", "greater_than_equal"), ("101", "less_than_equal")])
+async def test_limit_out_of_range(system: RunningSystem, limit: str, code: str) -> None:
+    response = await system.clients["screening"].get(GRIDS, params={"limit": limit}, headers=system.token("admin"))
+    assert response.status_code == 422
+    assert [(e["parameter"], e["code"]) for e in response.json()["errors"]] == [("limit", code)]
+
+
+async def test_grids_need_a_token(system: RunningSystem) -> None:
+    response = await system.clients["screening"].get(GRIDS)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"

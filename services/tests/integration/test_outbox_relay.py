@@ -1,0 +1,194 @@
+"""services.db.OutboxRelay on SQLite and PostgreSQL, with a recording bus standing in for the broker."""
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.contracts import CloudEvent, PetitionRegistered, PetitionRegisteredData
+from services.db import OutboxRelay, add_event, make_engine, make_session_factory, outbox, platform_metadata
+from services.messaging import MessageBus, OutgoingMessage, PublishError, Subscription
+from services.testing import create_database, drop_database, require_real_services, unique
+
+
+class RecordingBus(MessageBus):
+    """Confirms every publish and remembers each batch; ``failing`` makes it refuse like a cut broker."""
+
+    namespace = "recording"
+
+    def __init__(self, *, failing: bool = False) -> None:
+        self.failing = failing
+        self.batches: list[list[OutgoingMessage]] = []
+
+    async def start(self) -> None: ...
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        if self.failing:
+            raise PublishError("broker unreachable")
+        self.batches.append(list(messages))
+
+    async def declare(self, consumer: str, event_types: Sequence[str]) -> None: ...
+
+    async def subscribe(self, subscription: Subscription) -> None: ...
+
+    async def is_ready(self) -> bool:
+        return not self.failing
+
+    async def close(self) -> None: ...
+
+    def published_ids(self) -> list[str]:
+        return [m.message_id for batch in self.batches for m in batch]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def session_factory(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[async_sessionmaker]:
+    database = None
+    if request.param == "postgres":
+        await require_real_services()
+        database = unique("xt_outbox_")
+        url = await create_database(database)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'outbox.sqlite3'}"
+    engine = make_engine(url, pool_size=2)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(platform_metadata.create_all)
+        yield make_session_factory(engine)
+    finally:
+        await engine.dispose()
+        if database is not None:
+            await drop_database(database)
+
+
+def event(aggregate: str) -> CloudEvent:
+    petition_id = uuid.uuid4()
+    data = PetitionRegisteredData(
+        petition_id=petition_id,
+        tracking_no="2026-320599-000001",
+        channel="visit",
+        category_code="0301",
+        content="小区路灯不亮已经一个月",
+        address="柳岸路 1 号",
+        petitioner_ref=petition_id,
+        phone_masked="138****5678",
+        received_at=datetime.now(UTC),
+    )
+    return PetitionRegistered.create(subject=aggregate, data=data)
+
+
+async def stage(session_factory: async_sessionmaker[AsyncSession], *aggregates: str) -> list[CloudEvent]:
+    """One transaction per event, in the given order (so ``seq`` follows it)."""
+    events = []
+    for aggregate in aggregates:
+        async with session_factory() as session, session.begin():
+            events.append(event(aggregate))
+            await add_event(session, events[-1])
+    return events
+
+
+async def rows(session_factory: async_sessionmaker[AsyncSession]) -> list:
+    async with session_factory() as session:
+        return (await session.execute(select(outbox).order_by(outbox.c.seq))).all()
+
+
+def relay(session_factory: async_sessionmaker[AsyncSession], bus: MessageBus, **options) -> OutboxRelay:
+    return OutboxRelay(session_factory=session_factory, bus=bus, **options)
+
+
+async def test_publishes_pending_rows_in_seq_order_once(session_factory: async_sessionmaker) -> None:
+    events = await stage(session_factory, "a", "b", "c")
+    bus = RecordingBus()
+    outbox_relay = relay(session_factory, bus)
+
+    assert await outbox_relay.pending_count() == 3
+    assert await outbox_relay.publish_pending() == 3
+    assert [[m.message_id for m in batch] for batch in bus.batches] == [[e.id for e in events]]
+    first = bus.batches[0][0]
+    assert (first.event_type, first.body, first.correlation_id) == (
+        PetitionRegistered.event_type,
+        events[0].to_json().encode(),
+        events[0].correlationid,
+    )
+    stored = await rows(session_factory)
+    assert [str(r.event_id) for r in stored] == [e.id for e in events]
+    assert all(r.published_at is not None and r.published_at.tzinfo is not None for r in stored)
+    assert await outbox_relay.pending_count() == 0
+
+    assert await outbox_relay.publish_pending() == 0
+    assert len(bus.batches) == 1
+    assert outbox_relay.published_total == 3
+
+
+async def test_stored_row_keeps_the_envelope(session_factory: async_sessionmaker) -> None:
+    [staged] = await stage(session_factory, "agg-1")
+    [row] = await rows(session_factory)
+    assert (str(row.event_id), row.event_type, row.aggregate_id, row.payload, row.correlation_id) == (
+        staged.id,
+        staged.type,
+        "agg-1",
+        staged.to_json(),
+        staged.correlationid,
+    )
+    assert row.created_at == staged.time and row.published_at is None
+
+
+async def test_failed_publish_leaves_rows_pending(session_factory: async_sessionmaker) -> None:
+    events = await stage(session_factory, "a", "b")
+    broken = RecordingBus(failing=True)
+
+    with pytest.raises(PublishError):
+        await relay(session_factory, broken).publish_pending()
+    assert [r.published_at for r in await rows(session_factory)] == [None, None]
+
+    working = RecordingBus()
+    outbox_relay = relay(session_factory, working)
+    assert await outbox_relay.publish_pending() == 2
+    assert working.published_ids() == [e.id for e in events]
+    assert await outbox_relay.pending_count() == 0
+
+
+async def test_one_event_per_aggregate_per_call(session_factory: async_sessionmaker) -> None:
+    """The claim takes only rows with no earlier pending row of their aggregate: one head per aggregate."""
+    a1, b1, a2, a3, b2 = await stage(session_factory, "A", "B", "A", "A", "B")
+    bus = RecordingBus()
+    outbox_relay = relay(session_factory, bus)
+
+    assert await outbox_relay.publish_pending() == 2
+    assert await outbox_relay.publish_pending() == 2
+    assert await outbox_relay.publish_pending() == 1
+    assert await outbox_relay.publish_pending() == 0
+    assert [[m.message_id for m in batch] for batch in bus.batches] == [
+        [a1.id, b1.id],
+        [a2.id, b2.id],
+        [a3.id],
+    ]
+
+
+async def test_batch_size_takes_the_oldest_heads(session_factory: async_sessionmaker) -> None:
+    x, y, z = await stage(session_factory, "x", "y", "z")
+    bus = RecordingBus()
+    outbox_relay = relay(session_factory, bus, batch_size=2)
+    assert await outbox_relay.publish_pending() == 2
+    assert await outbox_relay.publish_pending() == 1
+    assert [[m.message_id for m in batch] for batch in bus.batches] == [[x.id, y.id], [z.id]]
+
+
+async def test_purge_removes_only_rows_published_before_the_retention(session_factory: async_sessionmaker) -> None:
+    old, recent, pending = await stage(session_factory, "old", "recent", "pending")
+    now = datetime.now(UTC)
+    async with session_factory() as session, session.begin():
+        for staged, published_at in ((old, now - timedelta(days=8)), (recent, now - timedelta(days=6))):
+            await session.execute(
+                update(outbox).where(outbox.c.event_id == uuid.UUID(staged.id)).values(published_at=published_at)
+            )
+        await session.execute(  # a pending row is kept however old it is
+            update(outbox).where(outbox.c.event_id == uuid.UUID(pending.id)).values(created_at=now - timedelta(days=30))
+        )
+    outbox_relay = relay(session_factory, RecordingBus(), retention=timedelta(days=7))
+
+    assert await outbox_relay.purge_published() == 1
+    assert [str(r.event_id) for r in await rows(session_factory)] == [recent.id, pending.id]
+    assert await outbox_relay.purge_published() == 0
