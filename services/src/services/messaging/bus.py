@@ -5,7 +5,8 @@ Semantics both transports keep:
   ``PublishError`` when any message could not be confirmed or was unroutable (mandatory publishing).
 - a subscription is one durable queue per consuming service, bound to the event types it handles;
   its handler runs once per delivery and the message is acknowledged only after it returned;
-- a handler that raises gets the message redelivered, until it has failed ``delivery_limit`` times;
+- a handler that raises gets the message redelivered after a short backoff (``retry_delay``: 0.1 s, doubling,
+  at most 5 s; it lets a missing earlier event arrive), until it has failed ``delivery_limit`` times;
   the next failure sends it to the dead-letter queue (``<namespace>.<consumer>.dlq``);
 - a message that is not a valid event of a known type is dead-lettered at once (retrying cannot help).
 """
@@ -81,6 +82,15 @@ class MessageBus(abc.ABC):
 
     def dead_letter_queue_name(self, consumer: str) -> str:
         return f"{self.queue_name(consumer)}.dlq"
+
+
+RETRY_BASE_SECONDS = 0.1
+RETRY_CAP_SECONDS = 5.0
+
+
+def retry_delay(failures: int) -> float:
+    """Wait before the redelivery that follows the ``failures``-th failed delivery."""
+    return min(RETRY_BASE_SECONDS * 2 ** max(failures - 1, 0), RETRY_CAP_SECONDS)
 
 
 def topic_matches(pattern: str, routing_key: str) -> bool:

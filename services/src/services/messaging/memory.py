@@ -14,6 +14,7 @@ from services.messaging.bus import (
     OutgoingMessage,
     PublishError,
     Subscription,
+    retry_delay,
     topic_matches,
 )
 
@@ -45,6 +46,7 @@ class InMemoryBus(MessageBus):
         self.dead_letters: list[DeadLetter] = []
         self.archive: list[OutgoingMessage] = []
         self._queues: dict[str, _Queue] = {}
+        self._retrying: set[asyncio.Task] = set()
         self._started = False
 
     async def start(self) -> None:
@@ -100,7 +102,14 @@ class InMemoryBus(MessageBus):
             if delivery.failures > self.delivery_limit:
                 self._dead_letter(queue, delivery, f"delivery limit exceeded: {exc!r}")
             else:
-                queue.pending.put_nowait(delivery)
+                retry = asyncio.create_task(self._redeliver_later(queue, delivery))
+                self._retrying.add(retry)
+                retry.add_done_callback(self._retrying.discard)
+
+    @staticmethod
+    async def _redeliver_later(queue: _Queue, delivery: _Delivery) -> None:
+        await asyncio.sleep(retry_delay(delivery.failures))
+        queue.pending.put_nowait(delivery)
 
     def _dead_letter(self, queue: _Queue, delivery: _Delivery, reason: str) -> None:
         m = delivery.message
@@ -116,11 +125,17 @@ class InMemoryBus(MessageBus):
         )
 
     async def drain(self) -> None:
-        """Wait until every queue is empty and idle (tests and embedded shutdown)."""
-        for queue in list(self._queues.values()):
-            await queue.pending.join()
+        """Wait until every queue is empty and idle and no redelivery is waiting (tests, shutdown)."""
+        while True:
+            for queue in list(self._queues.values()):
+                await queue.pending.join()
+            if not self._retrying:
+                return
+            await asyncio.gather(*self._retrying)
 
     async def close(self) -> None:
+        for retry in list(self._retrying):
+            retry.cancel()
         for queue in self._queues.values():
             for task in queue.workers:
                 task.cancel()

@@ -19,7 +19,7 @@ from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMess
 from pydantic import ValidationError
 
 from services.contracts import parse_event
-from services.messaging.bus import DeadLetter, MessageBus, OutgoingMessage, PublishError, Subscription
+from services.messaging.bus import DeadLetter, MessageBus, OutgoingMessage, PublishError, Subscription, retry_delay
 
 log = logging.getLogger(__name__)
 
@@ -170,9 +170,16 @@ class RabbitMQBus(MessageBus):
             await subscription.handler(event)
         except Exception:  # any handler failure means redelivery (the broker counts them)
             log.warning("handler failed", exc_info=True, extra={"fields": fields})
+            await self._backoff(message)
             await message.reject(requeue=True)
             return
         await message.ack()
+
+    async def _backoff(self, message: AbstractIncomingMessage) -> None:
+        """Quorum queues count earlier failed deliveries in ``x-delivery-count``; the last one needs no wait."""
+        failures = int((message.headers or {}).get("x-delivery-count", 0) or 0) + 1
+        if failures <= self.delivery_limit:
+            await asyncio.sleep(retry_delay(failures))
 
     # -- inspection and test helpers ---------------------------------------------------------------------------
 
