@@ -4,6 +4,7 @@ The machine is shared, so "other" (whatever else ran: builds, tests of other ses
 numbers; a phase where it is high is not comparable with a quiet one. Linux /proc only.
 """
 
+import asyncio
 import os
 import time
 from collections import Counter
@@ -69,3 +70,21 @@ class CpuMeter:
         known = sum(v for k, v in used.items() if k != "total_busy")
         used["other"] = max(0.0, used["total_busy"] - known)
         self.cores = {group: round(value / wall, 2) for group, value in sorted(used.items())}
+
+
+async def wait_quiet(service_pids: list[int], *, below: float = 0.15, timeout: float = 60.0) -> float:
+    """Wait until the services (and PostgreSQL) have worked off their backlog; returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        with CpuMeter(service_pids) as meter:
+            await asyncio.sleep(0.5)
+        if meter.cores.get("services", 0.0) + meter.cores.get("postgres", 0.0) < below:
+            break
+    return round(time.monotonic() - started, 1)
+
+
+async def background_load(seconds: float = 2.0) -> dict[str, float]:
+    """What the machine is busy with before the benchmark starts anything (other sessions, builds)."""
+    with CpuMeter([]) as meter:
+        await asyncio.sleep(seconds)
+    return meter.cores

@@ -67,9 +67,9 @@ class NotificationWatcher:
         *,
         interval: float = 0.02,
         lag_ms: int = 100,
-        max_lag_ms: int = 1000,
+        max_lag_ms: int = 500,
         sweep_every: float = 1.0,
-        sweep_window_ms: int = 5000,
+        sweep_window_ms: int = 3000,
         template: str = "petition.received",
     ) -> None:
         self.client, self.url, self.headers = client, url, headers

@@ -82,6 +82,7 @@ def table(result: dict) -> str:
         ("delay phase", skeleton["delay"].get("cpu_cores")),
     ):
         lines.append(f"  {name:20} {_cpu(cores)}")
+    lines.append(f"  {'idle, before start':20} {_cpu(result['machine'].get('background_cpu_cores_before'))}")
     return "\n".join(lines)
 
 
@@ -110,7 +111,8 @@ def _delay_lines(p: dict, delay: dict, targets: dict) -> list[str]:
         f"{delay['timeout_s']} s",
         f"  POSTs at that rate: {post['accepted']} accepted ({post['rps']}/s), "
         f"p50 {_fmt(post['latency_ms']['p50'], ' ms')}, p99 {_fmt(post['latency_ms']['p99'], ' ms')}, "
-        f"{post['errors']} errors, {post['skipped_in_flight_cap']} skipped",
+        f"{post['errors']} errors, {post['skipped_in_flight_cap']} skipped (in-flight cap); "
+        f"sends behind schedule p99 {_fmt(post['send_lag_ms_p99'], ' ms')}, {post['connections_opened']} connections",
         f"  polling: every {poll['interval_ms']} ms (actual mean period {_fmt(period, ' ms')}, "
         f"request p50 {_fmt(poll['request_ms']['p50'], ' ms')}): each delay is late by up to ~{_fmt(period, ' ms')}; "
         f"{poll['found_by_sweep']} found only by the {poll['sweep_every_s']} s sweep",
