@@ -197,6 +197,7 @@ def service_settings(
         "amqp_url": amqp_url,
         "bus_delivery_limit": 3,
         "relay_poll_seconds": 0.05,
+        "db_pool_size": 5,  # several systems share one PostgreSQL (max_connections 100) during a run
         **extra,
     }
     if "demo_data" in settings_class.model_fields:

@@ -9,7 +9,7 @@ from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.contracts import CaseOpened, PetitionRegistered, PetitionRegisteredData
-from services.db import inbox, inbox_subscription, make_engine, make_session_factory, platform_metadata
+from services.db import add_event, inbox, inbox_subscription, make_engine, make_session_factory, platform_metadata
 from services.logging import correlation_id
 from services.testing import create_database, drop_database, require_real_services, unique
 
@@ -63,13 +63,16 @@ def registered(correlation: str | None = "corr-7") -> PetitionRegistered:
 class Effect:
     """Writes one row per call in the consumer's transaction; fails its first ``fail_times`` calls after writing."""
 
-    def __init__(self, *, fail_times: int = 0) -> None:
+    def __init__(self, *, fail_times: int = 0, stages_event: bool = True) -> None:
         self.fail_times = fail_times
+        self.stages_event = stages_event
         self.calls = 0
 
     async def __call__(self, session: AsyncSession, event: PetitionRegistered) -> None:
         self.calls += 1
         await session.execute(insert(effects).values(event_id=event.id, correlation_id=correlation_id.get()))
+        if self.stages_event:
+            await add_event(session, PetitionRegistered.create(subject=event.subject, data=event.data))
         if self.calls <= self.fail_times:
             raise RuntimeError("effect failed")
 
@@ -101,6 +104,12 @@ async def test_subscription_shape(session_factory: async_sessionmaker) -> None:
         (PetitionRegistered.event_type, CaseOpened.event_type),
         7,
     )
+
+
+async def test_after_commit_runs_only_when_the_effect_staged_an_event(session_factory: async_sessionmaker) -> None:
+    effect, commits = Effect(stages_event=False), []
+    await subscription(session_factory, effect, commits).handler(registered())
+    assert (effect.calls, commits, await count(session_factory, effects)) == (1, [], 1)
 
 
 async def test_duplicate_event_has_its_effect_once(session_factory: async_sessionmaker) -> None:

@@ -1,21 +1,59 @@
 """Every query of the petitions domain."""
 
+import re
 from uuid import UUID
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from intake_api.petitions.models import Petition, TimelineEntry, TrackingCounter
 from services.db import is_postgres
 
+_SEQUENCE_NAME = re.compile(r"^tracking_seq_\d{6}_\d{4}$")
+
 
 async def next_sequence(session: AsyncSession, *, year: int, district_code: str) -> int:
-    """Atomically take the next number; the counter row stays locked until the transaction ends."""
-    dialect_insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    """Take the next number of the year and district, unique under any concurrency.
+
+    PostgreSQL: a sequence per year and district (``nextval`` locks nothing, so concurrent registrations
+    do not queue behind one counter row; a rolled-back registration leaves a gap). SQLite serialises
+    writers anyway, so a counter row in the transaction is as fast and gap-free.
+    """
+    if is_postgres(session):
+        return await _next_from_sequence(session, f"tracking_seq_{district_code}_{year}")
+    return await _next_from_counter(session, year=year, district_code=district_code)
+
+
+_committed_sequences: set[tuple[str, str]] = set()  # (database, sequence) seen committed: no catalog look-up
+
+
+async def _next_from_sequence(session: AsyncSession, name: str) -> int:
+    if not _SEQUENCE_NAME.match(name):
+        raise ValueError(f"unsafe sequence name {name!r}")
+    key = (str(session.bind.url), name)
+    if key not in _committed_sequences:
+        if await session.scalar(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": name}):
+            _committed_sequences.add(key)
+        else:
+            await _create_sequence(session, name)  # commits with this registration; not cached until seen
+    return (await session.execute(text(f"SELECT nextval('{name}')"))).scalar_one()
+
+
+async def _create_sequence(session: AsyncSession, name: str) -> None:
+    """In a savepoint: two first registrations of a year may race to create it; the loser finds it made."""
+    try:
+        async with session.begin_nested():
+            await session.execute(text(f"CREATE SEQUENCE IF NOT EXISTS {name}"))
+    except DBAPIError:
+        pass
+
+
+async def _next_from_counter(session: AsyncSession, *, year: int, district_code: str) -> int:
     await session.execute(
-        dialect_insert(TrackingCounter)
+        sqlite.insert(TrackingCounter)
         .values(year=year, district_code=district_code, last=0)
         .on_conflict_do_nothing(index_elements=["year", "district_code"])
     )

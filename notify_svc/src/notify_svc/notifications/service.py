@@ -9,6 +9,7 @@ from notify_svc.notifications import repository, rules
 from notify_svc.notifications.models import Notification
 from services.contracts import CaseOpened, PetitionRegistered
 from services.ids import uuid7
+from services.messaging import RetryLater
 
 
 async def notify_petition_received(*, session: AsyncSession, event: PetitionRegistered) -> None:
@@ -23,7 +24,7 @@ async def notify_petition_received(*, session: AsyncSession, event: PetitionRegi
 async def notify_case_routed(*, session: AsyncSession, event: CaseOpened) -> None:
     receipt = await repository.recipient_of_petition(session, event.data.petition_id)
     if receipt is None:
-        raise LookupError(f"no receipt yet for petition {event.data.petition_id}; retry after it arrives")
+        raise RetryLater(f"no receipt yet for petition {event.data.petition_id}")
     body = rules.render("case.routed", tracking_no=event.data.tracking_no, unit_name=event.data.unit_name)
     repository.add(
         session,

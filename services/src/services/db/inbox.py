@@ -1,17 +1,19 @@
 """Inbox: a consumer records ``(consumer, event id)`` in the same transaction as its effect.
 
-A redelivered event finds its row and does nothing; two concurrent deliveries of one event collide on
-the primary key, one rolls back, and its redelivery then finds the row.
+A redelivered event finds its row and does nothing. Two concurrent deliveries of one event: the second
+insert waits for the first transaction (PostgreSQL) or the write lock (SQLite) and then does nothing.
 """
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.contracts import CloudEvent
+from services.db.engine import is_postgres
+from services.db.outbox import staged_events
 from services.db.tables import inbox
 from services.logging import correlation_id
 from services.messaging import Subscription
@@ -21,17 +23,15 @@ log = logging.getLogger(__name__)
 EffectHandler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 
 
-async def already_handled(session: AsyncSession, *, consumer: str, event_id: str) -> bool:
-    found = await session.scalar(
-        select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id == event_id)
+async def record_first_delivery(session: AsyncSession, *, consumer: str, event: CloudEvent) -> bool:
+    """Record the event for this consumer; False when it was recorded before (a duplicate), in one statement."""
+    dialect_insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    statement = (
+        dialect_insert(inbox)
+        .values(consumer=consumer, event_id=event.id, event_type=event.type, received_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
     )
-    return found is not None
-
-
-async def record(session: AsyncSession, *, consumer: str, event: CloudEvent) -> None:
-    await session.execute(
-        insert(inbox).values(consumer=consumer, event_id=event.id, event_type=event.type, received_at=datetime.now(UTC))
-    )
+    return (await session.execute(statement)).rowcount == 1
 
 
 def inbox_subscription(
@@ -44,7 +44,7 @@ def inbox_subscription(
 ) -> Subscription:
     """A subscription whose handler runs each effect exactly once, inside one transaction with its inbox row.
 
-    ``after_commit`` typically kicks the service's outbox relay, since effects may stage events.
+    ``after_commit`` typically kicks the service's outbox relay; it runs only when the effect staged events.
     """
     by_type = {cls.event_type: handler for cls, handler in handlers.items()}
 
@@ -52,12 +52,11 @@ def inbox_subscription(
         token = correlation_id.set(event.correlationid or event.id)
         try:
             async with session_factory() as session, session.begin():
-                if await already_handled(session, consumer=consumer, event_id=event.id):
+                if not await record_first_delivery(session, consumer=consumer, event=event):
                     log.info("duplicate event ignored", extra={"fields": {"event_id": event.id}})
                     return
-                await record(session, consumer=consumer, event=event)
                 await by_type[event.type](session, event)
-            if after_commit is not None:
+            if after_commit is not None and staged_events(session):
                 after_commit()
         finally:
             correlation_id.reset(token)

@@ -22,8 +22,12 @@ from services.messaging import MessageBus, OutgoingMessage
 log = logging.getLogger(__name__)
 
 
+_STAGED = "outbox_staged"
+
+
 async def add_event(session: AsyncSession, event: CloudEvent) -> None:
     """Stage an event in the caller's transaction; it is published only if that transaction commits."""
+    session.info[_STAGED] = True
     await session.execute(
         insert(outbox).values(
             event_id=UUID(event.id),
@@ -34,6 +38,11 @@ async def add_event(session: AsyncSession, event: CloudEvent) -> None:
             created_at=event.time,
         )
     )
+
+
+def staged_events(session: AsyncSession) -> bool:
+    """Whether this session staged an event, i.e. whether its commit should wake the relay."""
+    return bool(session.info.pop(_STAGED, False))
 
 
 def _claim_statement(*, batch_size: int, postgres: bool):
@@ -70,6 +79,7 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._retention = retention
         self._wake = asyncio.Event()
+        self._claim = None  # built once, on first use, for the database's dialect
         self.published_total = 0
 
     def kick(self) -> None:
@@ -78,8 +88,9 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many events were confirmed and marked sent."""
         async with self._session_factory() as session, session.begin():
-            statement = _claim_statement(batch_size=self._batch_size, postgres=is_postgres(session))
-            rows = (await session.execute(statement)).all()
+            if self._claim is None:
+                self._claim = _claim_statement(batch_size=self._batch_size, postgres=is_postgres(session))
+            rows = (await session.execute(self._claim)).all()
             if not rows:
                 return 0
             await self._bus.publish([_message(row) for row in rows])

@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.db.outbox import staged_events
 from services.http.errors import Conflict
 
 
@@ -19,7 +20,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
         except IntegrityError as exc:
             raise Conflict("并发请求修改了同一记录，请重试") from exc
-    runtime.relay.kick()
+        if staged_events(session):
+            runtime.relay.kick()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

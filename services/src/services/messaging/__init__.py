@@ -4,6 +4,7 @@ from services.messaging.bus import (
     MessageBus,
     OutgoingMessage,
     PublishError,
+    RetryLater,
     Subscription,
     topic_matches,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "MessageBus",
     "OutgoingMessage",
     "PublishError",
+    "RetryLater",
     "Subscription",
     "topic_matches",
 ]

@@ -12,12 +12,19 @@ Semantics both transports keep:
 """
 
 import abc
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from services.contracts import CloudEvent
 
+log = logging.getLogger(__name__)
+
 Handler = Callable[[CloudEvent], Awaitable[None]]
+
+
+class RetryLater(Exception):
+    """A handler's prerequisite (an earlier event) has not arrived yet: redeliver after the backoff, no alarm."""
 
 
 class PublishError(Exception):
@@ -91,6 +98,13 @@ RETRY_CAP_SECONDS = 5.0
 def retry_delay(failures: int) -> float:
     """Wait before the redelivery that follows the ``failures``-th failed delivery."""
     return min(RETRY_BASE_SECONDS * 2 ** max(failures - 1, 0), RETRY_CAP_SECONDS)
+
+
+def log_handler_failure(exc: Exception, fields: dict) -> None:
+    if isinstance(exc, RetryLater):
+        log.info("event not ready, will be redelivered: %s", exc, extra={"fields": fields})
+    else:
+        log.warning("handler failed, will be redelivered", exc_info=exc, extra={"fields": fields})
 
 
 def topic_matches(pattern: str, routing_key: str) -> bool:

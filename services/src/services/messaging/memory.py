@@ -14,6 +14,7 @@ from services.messaging.bus import (
     OutgoingMessage,
     PublishError,
     Subscription,
+    log_handler_failure,
     retry_delay,
     topic_matches,
 )
@@ -98,7 +99,7 @@ class InMemoryBus(MessageBus):
             await queue.subscription.handler(event)
         except Exception as exc:
             delivery.failures += 1
-            log.warning("handler failed", extra={"fields": {"queue": queue.name, "event_id": message.message_id}})
+            log_handler_failure(exc, {"consumer": queue.consumer, "event_id": message.message_id})
             if delivery.failures > self.delivery_limit:
                 self._dead_letter(queue, delivery, f"delivery limit exceeded: {exc!r}")
             else:

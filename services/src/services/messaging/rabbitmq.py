@@ -19,7 +19,15 @@ from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMess
 from pydantic import ValidationError
 
 from services.contracts import parse_event
-from services.messaging.bus import DeadLetter, MessageBus, OutgoingMessage, PublishError, Subscription, retry_delay
+from services.messaging.bus import (
+    DeadLetter,
+    MessageBus,
+    OutgoingMessage,
+    PublishError,
+    Subscription,
+    log_handler_failure,
+    retry_delay,
+)
 
 log = logging.getLogger(__name__)
 
@@ -168,8 +176,8 @@ class RabbitMQBus(MessageBus):
             return
         try:
             await subscription.handler(event)
-        except Exception:  # any handler failure means redelivery (the broker counts them)
-            log.warning("handler failed", exc_info=True, extra={"fields": fields})
+        except Exception as exc:  # any handler failure means redelivery (the broker counts them)
+            log_handler_failure(exc, fields)
             await self._backoff(message)
             await message.reject(requeue=True)
             return
