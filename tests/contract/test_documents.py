@@ -122,6 +122,46 @@ def test_every_json_request_body_has_an_example(name: str, service_documents: di
     assert not missing, f"request bodies of {name} without an example:\n" + "\n".join(missing)
 
 
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_every_error_response_is_documented_as_problem_json(
+    name: str, service_documents: dict[str, dict[str, Any]]
+) -> None:
+    """Errors are sent as application/problem+json: the Problem schema must be there (and only there), so that
+    clients and schema-driven tests (schemathesis) check error bodies too."""
+    document = service_documents[name]
+    wrong = [
+        f"{label} {status}: {sorted(response.get('content', {}))}"
+        for label, operation in operations(document)
+        for status, response in operation["responses"].items()
+        if status.startswith(("4", "5"))
+        and response.get("content")
+        != {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    ]
+    assert not wrong, f"error responses of {name} not documented as problem+json:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_operations_reading_one_resource_document_404(name: str, service_documents: dict[str, dict[str, Any]]) -> None:
+    document = service_documents[name]
+    missing = [
+        label
+        for label, operation in operations(document)
+        if any(p["in"] == "path" for p in operation.get("parameters", [])) and "404" not in operation["responses"]
+    ]
+    assert not missing, f"operations of {name} that answer 404 without documenting it: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_operations_with_a_body_document_415(name: str, service_documents: dict[str, dict[str, Any]]) -> None:
+    document = service_documents[name]
+    missing = [
+        label
+        for label, operation in operations(document)
+        if "requestBody" in operation and "415" not in operation["responses"]
+    ]
+    assert not missing, f"operations of {name} that answer 415 without documenting it: {missing}"
+
+
 # -- (c) the AsyncAPI document --------------------------------------------------------------------------------
 
 

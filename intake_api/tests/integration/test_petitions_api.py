@@ -4,6 +4,7 @@ The ``system`` fixture is shared by the whole session, so "nothing changed" comp
 after a refused request instead of expecting absolute numbers.
 """
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -12,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from intake_api.petitions.models import Petition
+from intake_api.petitions.models import Petition, TrackingCounter
 from services.db.tables import idempotency_keys, outbox
 from services.testing import PETITION, RunningSystem, unique
 
@@ -101,6 +102,37 @@ async def test_malformed_json(system: RunningSystem, unchanged: None) -> None:
     assert (response.json()["code"], response.json()["title"]) == ("malformed_json", "请求体不是有效的 JSON")
 
 
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None]
+)
+async def test_body_that_is_not_json_by_content_type(
+    system: RunningSystem, unchanged: None, content_type: str | None
+) -> None:
+    headers = system.token("reception") | ({"Content-Type": content_type} if content_type else {})
+    response = await system.clients["intake"].post(URL, content=json.dumps(PETITION).encode(), headers=headers)
+    assert response.status_code == 415, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (response.json()["code"], response.json()["title"]) == ("unsupported_media_type", "不支持的内容类型")
+    assert response.json()["detail"] == f"请求体应为 application/json，收到：{content_type or '未声明'}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"channel": "\xff\xfe"}',  # not UTF-8
+        b"[" * 100_000 + b"]" * 100_000,  # nested deeper than the parser's recursion limit
+        b'{"channel": ' + b"9" * 5000 + b"}",  # an integer over Python's digit limit
+    ],
+    ids=["not-utf8", "deeply-nested", "huge-integer"],
+)
+async def test_body_that_cannot_be_parsed(system: RunningSystem, unchanged: None, body: bytes) -> None:
+    headers = {**system.token("reception"), "Content-Type": "application/json"}
+    response = await system.clients["intake"].post(URL, content=body, headers=headers)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (response.json()["code"], response.json()["title"]) == ("malformed_json", "请求体不是有效的 JSON")
+
+
 async def test_body_over_the_limit_by_content_length(system: RunningSystem, unchanged: None) -> None:
     limit = system.settings["intake"].max_body_bytes
     body = {**PETITION, "content": "长" * limit}
@@ -157,6 +189,54 @@ async def test_received_in_the_past_is_kept(system: RunningSystem) -> None:
     assert datetime.fromisoformat(response.json()["received_at"]) == received
 
 
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("2025-03-04T08:00:00", "timezone_aware"),  # no offset: was a 500 (naive vs aware comparison)
+        ("2025-03-04", "timezone_aware"),
+        ("0001-01-01T00:00:00+14:00", "datetime_out_of_range"),  # before year 1 in UTC: was a 500 (overflow)
+        (0, "datetime_type"),  # a number was taken as Unix time (a petition received in 1970)
+    ],
+)
+async def test_received_at_that_cannot_be_stored(
+    system: RunningSystem, unchanged: None, value: str | int, code: str
+) -> None:
+    response = await system.clients["intake"].post(
+        URL, json={**PETITION, "received_at": value}, headers=system.token("reception")
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "validation_failed"
+    assert pointers(response) == [("/received_at", code)]
+
+
+async def test_nul_in_text_is_refused_on_every_backend(system: RunningSystem, unchanged: None) -> None:
+    """PostgreSQL cannot store NUL in text: it was a 500 there (and stored on SQLite); now a 422 on both."""
+    body = {
+        **PETITION,
+        "petitioner": {"name": "张\x00三", "phone": "13812345678"},
+        "content": PETITION["content"] + "\x00",
+        "address": "柳岸路\x00 18 号",
+    }
+    response = await system.clients["intake"].post(URL, json=body, headers=system.token("reception"))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "validation_failed"
+    assert pointers(response) == [
+        ("/address", "invalid_character"),
+        ("/content", "invalid_character"),
+        ("/petitioner/name", "invalid_character"),
+    ]
+
+
+async def test_received_before_the_year_1000_is_kept(system: RunningSystem) -> None:
+    """Any RFC 3339 year is valid input; the PostgreSQL tracking sequence is named with the year (padded to 4
+    digits since a 3-digit year made an invalid name: a 500)."""
+    received = datetime(183, 5, 29, 9, 36, tzinfo=UTC)
+    created = await register(system, system.token("reception"), {**PETITION, "received_at": received.isoformat()})
+    assert created["tracking_no"].startswith("183-320599-")
+
+
 async def test_no_token(system: RunningSystem, unchanged: None) -> None:
     response = await system.clients["intake"].post(URL, json=PETITION)
     assert response.status_code == 401
@@ -168,6 +248,15 @@ async def test_invalid_token(system: RunningSystem, unchanged: None) -> None:
     response = await system.clients["intake"].post(URL, json=PETITION, headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("sub", ["s" * 129, "reception\x00"])
+async def test_token_subject_that_cannot_be_stored(system: RunningSystem, unchanged: None, sub: str) -> None:
+    """The subject is stored as registered_by (varchar(128)): too long or with NUL was a 500 on PostgreSQL."""
+    response = await system.clients["intake"].post(URL, json=PETITION, headers=system.token("reception", sub=sub))
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "unauthorized"
 
 
 async def test_role_that_may_not_register(system: RunningSystem, unchanged: None) -> None:
@@ -192,6 +281,20 @@ async def test_idempotency_key_format(system: RunningSystem, unchanged: None, ke
     assert response.status_code == 422
     assert response.json()["code"] == "validation_failed"
     assert parameters(response) == [("Idempotency-Key", code)]
+
+
+async def test_concurrent_retries_with_one_key_register_once(system: RunningSystem) -> None:
+    """Retries sent before the first answer all miss the stored key; the key's primary key then failed every one
+    but the first with a 500. Now they roll back and replay the first response."""
+    before = await counts(system)
+    headers = {**system.token("reception"), "Idempotency-Key": unique("concurrent-")}
+    responses = await asyncio.gather(
+        *(system.clients["intake"].post(URL, json=PETITION, headers=headers) for _ in range(6))
+    )
+    assert [r.status_code for r in responses] == [201] * 6, [r.text for r in responses]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert len({r.json()["query_code"] for r in responses}) == 1
+    assert await counts(system) == (before[0] + 1, before[1] + 1, before[2] + 1)
 
 
 async def test_registration_answers_number_and_code(system: RunningSystem) -> None:
@@ -279,3 +382,13 @@ async def test_invalid_petition_id(system: RunningSystem) -> None:
     assert response.status_code == 422
     assert response.json()["code"] == "validation_failed"
     assert parameters(response) == [("petition_id", "uuid_parsing")]
+
+
+async def test_tracking_numbers_continue_from_a_counter_row_of_the_earlier_scheme(system: RunningSystem) -> None:
+    """A database numbered by counter rows before PostgreSQL sequences came in keeps counting from them."""
+    async with system.runtime("intake").session_factory() as session, session.begin():
+        session.add(TrackingCounter(year=2011, district_code="320599", last=41))
+    body = {**PETITION, "received_at": "2011-05-04T09:00:00+08:00"}
+    first = await system.clients["intake"].post("/intake/v1/petitions", json=body, headers=system.token("reception"))
+    second = await system.clients["intake"].post("/intake/v1/petitions", json=body, headers=system.token("reception"))
+    assert [first.json()["tracking_no"], second.json()["tracking_no"]] == ["2011-320599-000042", "2011-320599-000043"]

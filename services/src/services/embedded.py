@@ -19,9 +19,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.db.migrate import upgrade
 from services.http.app import ServiceDefinition
-from services.http.auth import ROLES, Role, issue_token
+from services.http.auth import MAX_SUBJECT_LENGTH, ROLES, Role, issue_token
 from services.http.docs import mount_docs
 from services.http.errors import install_error_handlers
+from services.http.models import RequestModel
 from services.logging import configure_logging
 from services.messaging import InMemoryBus
 from services.settings import ServiceSettings
@@ -37,13 +38,13 @@ class MountedService:
     app: FastAPI
 
 
-class DevTokenRequest(BaseModel):
+class DevTokenRequest(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"sub": "reception-01", "roles": ["reception"], "jurisdiction": "320599"}]},
     )
 
-    sub: str = Field(min_length=1, max_length=128, description="用户标识")
+    sub: str = Field(min_length=1, max_length=MAX_SUBJECT_LENGTH, description="用户标识")
     roles: list[Role] = Field(min_length=1, description=f"角色，取值：{', '.join(ROLES)}")
     jurisdiction: str | None = Field(default=None, max_length=32, description="辖区代码或部门 ID")
 

@@ -120,6 +120,28 @@ def test_roles_must_be_a_list_of_strings(roles: object) -> None:
     assert rejected(TokenVerifier(SETTINGS), token).detail == "令牌中的 roles 必须是字符串数组"
 
 
+@pytest.mark.parametrize("jurisdiction", [320599, ["320599"], {"code": "320599"}])
+def test_jurisdiction_must_be_a_string(jurisdiction: object) -> None:
+    token = jwt.encode(claims(jurisdiction=jurisdiction), SETTINGS.jwt_secret, algorithm="HS256")
+    assert rejected(TokenVerifier(SETTINGS), token).detail == "令牌中的 jurisdiction 必须是字符串"
+
+
+@pytest.mark.parametrize(
+    "overrides", [{"sub": "a\x00b"}, {"jurisdiction": "\x00"}, {"roles": ["admin\x00"]}, {"sub": "\ud800"}]
+)
+def test_claims_with_text_no_database_can_store(overrides: dict) -> None:
+    """The subject and jurisdiction end up in SQL (registered_by, scope filters): NUL would be a 500 on PostgreSQL."""
+    token = jwt.encode(claims(**overrides), SETTINGS.jwt_secret, algorithm="HS256")
+    assert "NUL" in rejected(TokenVerifier(SETTINGS), token).detail
+
+
+def test_subject_longer_than_its_columns_is_refused() -> None:
+    verifier = TokenVerifier(SETTINGS)
+    assert verifier.verify(jwt.encode(claims(sub="s" * 128), SETTINGS.jwt_secret, algorithm="HS256")).sub == "s" * 128
+    token = jwt.encode(claims(sub="s" * 129), SETTINGS.jwt_secret, algorithm="HS256")
+    assert rejected(verifier, token).detail == "令牌中的 sub 不得超过 128 个字符"
+
+
 @pytest.mark.parametrize("missing", ["exp", "sub", "iss", "aud"])
 def test_required_claims(missing: str) -> None:
     token = jwt.encode({k: v for k, v in claims().items() if k != missing}, SETTINGS.jwt_secret, algorithm="HS256")

@@ -48,6 +48,11 @@ def test_decode_none_is_the_first_page() -> None:
         raw_cursor('["id"]'),  # JSON, but not an object
         raw_cursor("42"),
         base64.urlsafe_b64encode(b'{"id":"\xff"}').decode(),  # not UTF-8
+        raw_cursor('{"code":"\\u0000"}'),  # NUL: PostgreSQL refuses it in text compared in SQL
+        raw_cursor('{"code":"32\\u0000"}'),
+        raw_cursor('{"code":"\\ud800"}'),  # lone surrogate: not encodable for any database driver
+        raw_cursor('{"\\u0000":"x"}'),
+        raw_cursor('{"code":["\\u0000"]}'),
     ],
 )
 def test_invalid_cursor_names_the_cursor_parameter(cursor: str) -> None:

@@ -3,7 +3,7 @@
 import re
 from uuid import UUID
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,14 +23,15 @@ async def next_sequence(session: AsyncSession, *, year: int, district_code: str)
     writers anyway, so a counter row in the transaction is as fast and gap-free.
     """
     if is_postgres(session):
-        return await _next_from_sequence(session, f"tracking_seq_{district_code}_{year}")
+        name = f"tracking_seq_{district_code}_{year:04d}"
+        return await _next_from_sequence(session, name, year=year, district_code=district_code)
     return await _next_from_counter(session, year=year, district_code=district_code)
 
 
 _committed_sequences: set[tuple[str, str]] = set()  # (database, sequence) seen committed: no catalog look-up
 
 
-async def _next_from_sequence(session: AsyncSession, name: str) -> int:
+async def _next_from_sequence(session: AsyncSession, name: str, *, year: int, district_code: str) -> int:
     if not _SEQUENCE_NAME.match(name):
         raise ValueError(f"unsafe sequence name {name!r}")
     key = (str(session.bind.url), name)
@@ -38,15 +39,24 @@ async def _next_from_sequence(session: AsyncSession, name: str) -> int:
         if await session.scalar(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": name}):
             _committed_sequences.add(key)
         else:
-            await _create_sequence(session, name)  # commits with this registration; not cached until seen
+            await _create_sequence(session, name, year=year, district_code=district_code)
     return (await session.execute(text(f"SELECT nextval('{name}')"))).scalar_one()
 
 
-async def _create_sequence(session: AsyncSession, name: str) -> None:
-    """In a savepoint: two first registrations of a year may race to create it; the loser finds it made."""
+async def _create_sequence(session: AsyncSession, name: str, *, year: int, district_code: str) -> None:
+    """In a savepoint: two first registrations of a year may race to create it; the loser finds it made.
+    It commits with this registration (and is cached only once seen committed); a counter row left by
+    the earlier counting scheme sets where it starts."""
     try:
         async with session.begin_nested():
             await session.execute(text(f"CREATE SEQUENCE IF NOT EXISTS {name}"))
+            await session.execute(
+                select(func.setval(name, TrackingCounter.last)).where(
+                    TrackingCounter.year == year,
+                    TrackingCounter.district_code == district_code,
+                    TrackingCounter.last > 0,
+                )
+            )
     except DBAPIError:
         pass
 

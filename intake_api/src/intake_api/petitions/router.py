@@ -8,7 +8,7 @@ from intake_api.petitions import rules, service
 from intake_api.petitions.schemas import PetitionCreate, PetitionCreated, PetitionRead
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
-from services.http.errors import PROBLEM_RESPONSES
+from services.http.errors import PROBLEM_RESPONSES, problem_responses
 from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
 
 router = APIRouter(prefix="/petitions", tags=["信访件"], responses=PROBLEM_RESPONSES)
@@ -22,6 +22,7 @@ Reader = Annotated[Principal, require_roles(*rules.STAFF_ROLES, "petitioner")]
     status_code=201,
     response_model=PetitionCreated,
     operation_id="register_petition",
+    responses=problem_responses(409, 415),
     summary="登记信访事项",
     description="接访人员代信访人登记，或信访人本人网上提交。返回信访件编号与查询码（查询码只返回这一次）。"
     "支持 Idempotency-Key：同一键的重试返回首次响应。",
@@ -51,6 +52,7 @@ async def register_petition(
     "/{petition_id}",
     response_model=PetitionRead,
     operation_id="get_petition",
+    responses=problem_responses(404),
     summary="查看信访件",
     description="返回信访件及其办理时间线（来自案件事件）。无权查看或不存在时均返回 404。",
 )

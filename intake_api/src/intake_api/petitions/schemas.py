@@ -4,6 +4,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.http.models import RequestModel
+
 Channel = Literal["visit", "letter", "online", "phone", "fax", "appointment", "home_visit"]
 PetitionStatus = Literal["registered", "routed"]
 
@@ -17,14 +19,14 @@ _EXAMPLE = {
 }
 
 
-class PetitionerIn(BaseModel):
+class PetitionerIn(RequestModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=64, description="信访人姓名")
     phone: str = Field(pattern=r"^1[3-9]\d{9}$", description="手机号（11 位）")
 
 
-class PetitionCreate(BaseModel):
+class PetitionCreate(RequestModel):
     """登记一件信访事项。"""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [_EXAMPLE]})

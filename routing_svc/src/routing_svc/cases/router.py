@@ -7,7 +7,7 @@ from routing_svc.cases import service
 from routing_svc.cases.schemas import CaseRead
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
-from services.http.errors import PROBLEM_RESPONSES
+from services.http.errors import PROBLEM_RESPONSES, problem_responses
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/cases", tags=["案件"], responses=PROBLEM_RESPONSES)
@@ -40,6 +40,7 @@ async def list_cases(
     "/{case_id}",
     response_model=CaseRead,
     operation_id="get_case",
+    responses=problem_responses(404),
     summary="查看案件",
     description="其他辖区的案件与不存在的案件一样返回 404。",
 )

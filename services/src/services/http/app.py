@@ -16,7 +16,7 @@ from services.contracts.consumers import bindings as consumer_bindings
 from services.db import OutboxRelay, make_engine, make_session_factory
 from services.http.auth import TokenVerifier
 from services.http.docs import mount_docs
-from services.http.errors import Problem, install_error_handlers, problem_response
+from services.http.errors import PROBLEM_JSON, Problem, install_error_handlers, problem_response
 from services.http.middleware import BodySizeLimitMiddleware, CorrelationIdMiddleware, MetricsMiddleware
 from services.messaging import InMemoryBus, MessageBus, Subscription
 from services.settings import ServiceSettings
@@ -96,7 +96,27 @@ def create_service_app(
     for router in definition.routers:
         app.include_router(router, prefix=f"{prefix}/v1")
     mount_docs(app, base=prefix, title=definition.title, openapi_urls=[(definition.name, f"{prefix}/openapi.json")])
+    _document_problems_as_problem_json(app)
     return app
+
+
+def _document_problems_as_problem_json(app: FastAPI) -> None:
+    """FastAPI writes a ``responses`` model's schema under the route's media type (application/json); errors are
+    sent as application/problem+json, so the ``Problem`` schema is moved there, where clients and schema-driven
+    tests look for it."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        document = generate()
+        for path_item in document.get("paths", {}).values():
+            for operation in path_item.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    if PROBLEM_JSON in content and not content[PROBLEM_JSON] and "application/json" in content:
+                        content[PROBLEM_JSON] = content.pop("application/json")
+        return document
+
+    app.openapi = openapi
 
 
 def _lifespan(definition: ServiceDefinition, settings: ServiceSettings, given_bus: MessageBus | None):

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.http.errors import Forbidden, Unauthorized
+from services.http.models import is_storable_text
 from services.settings import ServiceSettings
 
 Role = Literal[
@@ -16,6 +17,10 @@ Role = Literal[
     "informant", "volunteer", "petitioner", "partner", "admin",
 ]  # fmt: skip
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+
+MAX_SUBJECT_LENGTH = 128
+"""The subject is stored as who registered or sent something (``registered_by``, ``idempotency_keys.principal``:
+``varchar(128)``); a longer one would fail the insert on PostgreSQL."""
 
 _ASYMMETRIC = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "EdDSA"]
 
@@ -46,7 +51,14 @@ class TokenVerifier:
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise Unauthorized("令牌中的 roles 必须是字符串数组")
         jurisdiction = claims.get("jurisdiction")
-        return Principal(sub=str(claims["sub"]), roles=frozenset(roles), jurisdiction=jurisdiction)
+        if jurisdiction is not None and not isinstance(jurisdiction, str):
+            raise Unauthorized("令牌中的 jurisdiction 必须是字符串")
+        sub = str(claims["sub"])
+        if not all(is_storable_text(text) for text in (sub, jurisdiction or "", *roles)):
+            raise Unauthorized("令牌中的 sub、roles 与 jurisdiction 不得含有 NUL 等无法存储的字符")
+        if len(sub) > MAX_SUBJECT_LENGTH:
+            raise Unauthorized(f"令牌中的 sub 不得超过 {MAX_SUBJECT_LENGTH} 个字符")
+        return Principal(sub=sub, roles=frozenset(roles), jurisdiction=jurisdiction)
 
     def _decode(self, token: str) -> dict:
         options = {"require": ["exp", "sub", "iss", "aud"]}

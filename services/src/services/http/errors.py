@@ -24,6 +24,7 @@ _FIELD_MESSAGES = {
     "uuid_parsing": "应为 UUID",
     "datetime_parsing": "应为 RFC 3339 时间",
     "datetime_from_date_parsing": "应为 RFC 3339 时间",
+    "datetime_type": "应为 RFC 3339 时间",
     "greater_than_equal": "数值过小",
     "less_than_equal": "数值过大",
     "extra_forbidden": "不允许的字段",
@@ -31,6 +32,10 @@ _FIELD_MESSAGES = {
     "model_attributes_type": "应为 JSON 对象",
     "dict_type": "应为 JSON 对象",
     "string_type": "应为字符串",
+    "string_unicode": "含有无效的 Unicode 字符",
+    "invalid_character": "含有不允许的字符（NUL）",
+    "timezone_aware": "应带时区偏移（RFC 3339）",
+    "datetime_out_of_range": "时间超出可表示范围",
 }
 
 
@@ -120,10 +125,24 @@ def field_error_from_pydantic(error: dict[str, Any]) -> FieldError:
     return FieldError(parameter=".".join(str(p) for p in path) or str(location), code=code, detail=detail)
 
 
+def _malformed_json(request: Request) -> JSONResponse:
+    problem = Problem(title="请求体不是有效的 JSON", status=400, code="malformed_json", instance=request.url.path)
+    return problem_response(problem)
+
+
 def _from_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
-        problem = Problem(title="请求体不是有效的 JSON", status=400, code="malformed_json", instance=request.url.path)
+        return _malformed_json(request)
+    if isinstance(exc.body, bytes | bytearray):
+        # FastAPI leaves the body unparsed (bytes) when its Content-Type is not JSON (text/plain, a form, none).
+        problem = Problem(
+            title="不支持的内容类型",
+            status=415,
+            code="unsupported_media_type",
+            detail=f"请求体应为 application/json，收到：{request.headers.get('content-type') or '未声明'}",
+            instance=request.url.path,
+        )
         return problem_response(problem)
     problem = Problem(
         title="请求内容未通过校验",
@@ -147,7 +166,14 @@ _HTTP_CODES = {
 }
 
 
+# What FastAPI raises when reading a JSON body fails other than by syntax: not UTF-8 (or UTF-16/32), nested too
+# deep (RecursionError), an integer over Python's digit limit.
+_BODY_PARSE_ERROR = "There was an error parsing the body"
+
+
 def _from_http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400 and exc.detail == _BODY_PARSE_ERROR:
+        return _malformed_json(request)
     code, title = _HTTP_CODES.get(exc.status_code, ("http_error", "请求失败"))
     detail = (
         exc.detail
@@ -171,13 +197,25 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _from_unexpected)
 
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": description, "content": {PROBLEM_JSON: {}}}
-    for status, description in (
-        (400, "请求体不是有效的 JSON，或参数无效"),
-        (401, "未认证或令牌无效"),
-        (403, "角色不允许此操作"),
-        (413, "请求体过大"),
-        (422, "请求内容未通过校验，errors 中给出每个字段的 JSON Pointer"),
-    )
+_RESPONSE_DESCRIPTIONS = {
+    400: "请求体不是有效的 JSON，或参数无效",
+    401: "未认证或令牌无效",
+    403: "角色不允许此操作",
+    404: "资源不存在（或无权查看）",
+    409: "与并发请求冲突，可重试",
+    413: "请求体过大",
+    415: "请求体不是 application/json",
+    422: "请求内容未通过校验，errors 中给出每个字段的 JSON Pointer",
 }
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries (problem+json) for the given statuses."""
+    return {
+        status: {"model": Problem, "description": _RESPONSE_DESCRIPTIONS[status], "content": {PROBLEM_JSON: {}}}
+        for status in statuses
+    }
+
+
+PROBLEM_RESPONSES = problem_responses(400, 401, 403, 413, 422)
+"""What every operation may answer; add ``problem_responses(404)`` etc. on the operations that may answer more."""

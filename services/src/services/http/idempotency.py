@@ -13,27 +13,38 @@ from typing import Annotated, Any
 from fastapi import Header
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db.tables import idempotency_keys
 from services.http.errors import FieldError, ProblemError
 
+_KEY_PATTERN = r"^[A-Za-z0-9._:-]+$"
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
         min_length=8,
         max_length=128,
-        pattern=r"^[A-Za-z0-9._:-]+$",
+        pattern=_KEY_PATTERN,
         description="幂等键（建议使用 UUID）：同一键的重试返回首次的响应",
     ),
+    # A header is absent or a string, never null: documented as a plain optional string (no ``anyOf`` with null,
+    # which schema-driven clients would send as the text "null").
+    WithJsonSchema({"type": "string", "minLength": 8, "maxLength": 128, "pattern": _KEY_PATTERN}),
 ]
 
 
 class IdempotencyKeyReused(ProblemError):
     status, code, title = 422, "idempotency_key_reused", "幂等键已用于不同的请求"
+
+
+class IdempotencyKeyInUse(ProblemError):
+    """A concurrent request with the same key is still being processed (not committed yet): retry shortly."""
+
+    status, code, title = 409, "idempotency_key_in_use", "同一幂等键的请求正在处理，请稍后重试"
 
 
 def fingerprint(*, method: str, path: str, body: BaseModel) -> str:
@@ -50,27 +61,43 @@ async def idempotent_create(
     create: Callable[[], Awaitable[Any]],
     status_code: int = 201,
 ) -> JSONResponse:
-    """Run ``create`` once per ``(principal, key)``; later calls replay the stored response."""
+    """Run ``create`` once per ``(principal, key)``; later calls replay the stored response.
+
+    Concurrent calls with one key (a client retrying before the first answer came) may all miss the stored key
+    and run ``create``; the key's primary key lets only the first commit. The others roll their effects back and
+    replay the first one's response, as a later retry would.
+    """
     if key is not None:
-        stored = await session.execute(
-            select(idempotency_keys).where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
-        )
-        row = stored.first()
+        row = await _stored(session, principal, key)
         if row is not None:
             return _replay(row, request_fingerprint)
     body = jsonable_encoder(await create())
     if key is not None:
-        await session.execute(
-            insert(idempotency_keys).values(
-                principal=principal,
-                key=key,
-                request_fingerprint=request_fingerprint,
-                status_code=status_code,
-                response_body=json.dumps(body, ensure_ascii=False),
-                created_at=datetime.now(UTC),
+        try:
+            await session.execute(
+                insert(idempotency_keys).values(
+                    principal=principal,
+                    key=key,
+                    request_fingerprint=request_fingerprint,
+                    status_code=status_code,
+                    response_body=json.dumps(body, ensure_ascii=False),
+                    created_at=datetime.now(UTC),
+                )
             )
-        )
+        except IntegrityError:
+            await session.rollback()  # this request's effects go; the first one's stay
+            row = await _stored(session, principal, key)
+            if row is None:
+                raise IdempotencyKeyInUse() from None
+            return _replay(row, request_fingerprint)
     return JSONResponse(body, status_code=status_code)
+
+
+async def _stored(session: AsyncSession, principal: str, key: str) -> Any:
+    stored = await session.execute(
+        select(idempotency_keys).where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
+    )
+    return stored.first()
 
 
 def _replay(row: Any, request_fingerprint: str) -> JSONResponse:

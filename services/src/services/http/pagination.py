@@ -10,6 +10,7 @@ from fastapi import Query
 from pydantic import BaseModel, Field
 
 from services.http.errors import FieldError, ProblemError
+from services.http.models import is_storable_text
 
 T = TypeVar("T")
 MAX_LIMIT = 100
@@ -42,9 +43,20 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         raise InvalidCursor(
             errors=[FieldError(parameter="cursor", code="invalid_cursor", detail="游标无法解析")]
         ) from exc
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not _storable(value):
         raise InvalidCursor(errors=[FieldError(parameter="cursor", code="invalid_cursor", detail="游标无法解析")])
     return value
+
+
+def _storable(value: Any) -> bool:
+    """No NUL or lone surrogate anywhere: a position compared in SQL must be text every backend can take."""
+    if isinstance(value, str):
+        return is_storable_text(value)
+    if isinstance(value, dict):
+        return all(_storable(k) and _storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(v) for v in value)
+    return True
 
 
 def page_of(items: list[T], *, limit: int, key: str = "id") -> Page[T]:
