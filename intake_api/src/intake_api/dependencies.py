@@ -5,7 +5,7 @@ from fastapi import Depends, Request
 from intake_api.config import IntakeSettings
 
 
-def get_settings(request: Request) -> IntakeSettings:
+async def get_settings(request: Request) -> IntakeSettings:
     return request.app.state.runtime.settings
 
 

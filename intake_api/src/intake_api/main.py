@@ -7,23 +7,8 @@ from intake_api.db import SERVICE_ROOT
 from intake_api.demo import seed_demo_petitions
 from intake_api.petitions.consumers import HANDLERS as PETITION_HANDLERS
 from intake_api.petitions.router import router as petitions_router
-from services.db import inbox_subscription
 from services.http.app import ServiceDefinition, ServiceRuntime, create_service_app
-from services.messaging import MessageBus, Subscription
-
-CONSUMER = "intake"
-
-
-def subscriptions(runtime: ServiceRuntime) -> list[Subscription]:
-    return [
-        inbox_subscription(
-            consumer=CONSUMER,
-            session_factory=runtime.session_factory,
-            handlers=PETITION_HANDLERS,
-            after_commit=runtime.relay.kick,
-            prefetch=runtime.settings.bus_prefetch,
-        )
-    ]
+from services.messaging import MessageBus
 
 
 async def on_started(runtime: ServiceRuntime) -> None:
@@ -38,7 +23,7 @@ DEFINITION = ServiceDefinition(
     title="信访受理服务 intake_api",
     description="登记各渠道信访事项、四个当场、信访人查询办理进展。所有接口位于 /intake/v1 之下。",
     routers=(petitions_router,),
-    subscriptions=subscriptions,
+    handlers=lambda settings: PETITION_HANDLERS,
     on_started=on_started,
     openapi_tags=({"name": "信访件", "description": "登记与查看信访事项"}, {"name": "运维", "description": "健康检查"}),
 )

@@ -6,24 +6,8 @@ from notify_svc.config import NotifySettings
 from notify_svc.db import SERVICE_ROOT
 from notify_svc.notifications.consumers import HANDLERS as NOTIFICATION_HANDLERS
 from notify_svc.notifications.router import router as notifications_router
-from services.db import inbox_subscription
-from services.http.app import ServiceDefinition, ServiceRuntime, create_service_app
-from services.messaging import MessageBus, Subscription
-
-CONSUMER = "notify"
-
-
-def subscriptions(runtime: ServiceRuntime) -> list[Subscription]:
-    return [
-        inbox_subscription(
-            consumer=CONSUMER,
-            session_factory=runtime.session_factory,
-            handlers=NOTIFICATION_HANDLERS,
-            after_commit=runtime.relay.kick,
-            prefetch=runtime.settings.bus_prefetch,
-        )
-    ]
-
+from services.http.app import ServiceDefinition, create_service_app
+from services.messaging import MessageBus
 
 DEFINITION = ServiceDefinition(
     name="notify",
@@ -32,7 +16,7 @@ DEFINITION = ServiceDefinition(
     title="通知服务 notify_svc",
     description="向信访人、工作人员发送通知，向职能部门与合作单位推送签名 Webhook。所有接口位于 /notify/v1 之下。",
     routers=(notifications_router,),
-    subscriptions=subscriptions,
+    handlers=lambda settings: NOTIFICATION_HANDLERS,
     openapi_tags=(
         {"name": "通知", "description": "短信、邮件与站内通知记录"},
         {"name": "运维", "description": "健康检查"},

@@ -5,7 +5,7 @@ from fastapi import Depends, Request
 from routing_svc.config import RoutingSettings
 
 
-def get_settings(request: Request) -> RoutingSettings:
+async def get_settings(request: Request) -> RoutingSettings:
     return request.app.state.runtime.settings
 
 

@@ -8,23 +8,8 @@ from routing_svc.config import RoutingSettings
 from routing_svc.db import SERVICE_ROOT
 from routing_svc.demo import seed_demo_jurisdictions
 from routing_svc.jurisdictions.router import router as jurisdictions_router
-from services.db import inbox_subscription
 from services.http.app import ServiceDefinition, ServiceRuntime, create_service_app
-from services.messaging import MessageBus, Subscription
-
-CONSUMER = "routing"
-
-
-def subscriptions(runtime: ServiceRuntime) -> list[Subscription]:
-    return [
-        inbox_subscription(
-            consumer=CONSUMER,
-            session_factory=runtime.session_factory,
-            handlers=case_consumers.handlers(runtime.settings),
-            after_commit=runtime.relay.kick,
-            prefetch=runtime.settings.bus_prefetch,
-        )
-    ]
+from services.messaging import MessageBus
 
 
 async def on_started(runtime: ServiceRuntime) -> None:
@@ -39,7 +24,7 @@ DEFINITION = ServiceDefinition(
     title="分级流转服务 routing_svc",
     description="社区 → 街道 → 区三级流转、法定时限、闭环管理。所有接口位于 /routing/v1 之下。",
     routers=(cases_router, jurisdictions_router),
-    subscriptions=subscriptions,
+    handlers=case_consumers.handlers,
     on_started=on_started,
     openapi_tags=(
         {"name": "案件", "description": "由信访件或网格排查发现的矛盾生成的案件"},

@@ -1,6 +1,7 @@
 """Every query of the petitions domain."""
 
 import re
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, select, text, update
@@ -85,5 +86,9 @@ async def get_with_timeline(session: AsyncSession, petition_id: UUID) -> Petitio
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def get(session: AsyncSession, petition_id: UUID) -> Petition | None:
-    return await session.get(Petition, petition_id)
+async def set_status(session: AsyncSession, petition_id: UUID, *, status: str, at: datetime) -> bool:
+    """One UPDATE, no read first; False when the petition does not exist."""
+    result = await session.execute(
+        update(Petition).where(Petition.id == petition_id).values(status=status, updated_at=at)
+    )
+    return result.rowcount == 1

@@ -85,12 +85,10 @@ async def get_petition(*, session: AsyncSession, petition_id: UUID, principal: P
 
 
 async def record_case_opened(*, session: AsyncSession, event: CaseOpened) -> None:
-    petition = await repository.get(session, event.data.petition_id)
-    if petition is None:
-        raise PetitionNotFound(f"case event {event.id} names unknown petition {event.data.petition_id}")
-    petition.status = "routed"
-    petition.updated_at = datetime.now(UTC)
+    petition_id = event.data.petition_id
+    if not await repository.set_status(session, petition_id, status="routed", at=datetime.now(UTC)):
+        raise PetitionNotFound(f"case event {event.id} names unknown petition {petition_id}")
     title = f"已转交{event.data.unit_name}办理"
     repository.add(
-        session, _step(petition.id, at=event.data.opened_at, step="routed", title=title, source_event_id=event.id)
+        session, _step(petition_id, at=event.data.opened_at, step="routed", title=title, source_event_id=event.id)
     )

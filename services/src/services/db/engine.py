@@ -8,11 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
-    """A fixed-size pool on PostgreSQL (overflow churn costs ~30% under load); WAL on SQLite."""
+    """A fixed-size pool on PostgreSQL (overflow churn costs ~30% under load); WAL on SQLite.
+
+    No pre-ping: it costs a round trip per transaction. A connection the database dropped fails one
+    request with 503 (``services.http.errors``) and SQLAlchemy then replaces the pool's connections."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True, pool_timeout=30)
+    return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=30, pool_recycle=1800)
 
 
 def _sqlite_engine(url: str) -> AsyncEngine:

@@ -3,7 +3,7 @@ and a lifespan that opens the database, starts the outbox relay and subscribes t
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,8 +12,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, gen
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from services.contracts import CloudEvent
 from services.contracts.consumers import bindings as consumer_bindings
-from services.db import OutboxRelay, make_engine, make_session_factory
+from services.db import OutboxRelay, inbox_subscription, make_engine, make_session_factory
+from services.db.inbox import EffectHandler
 from services.http.auth import TokenVerifier
 from services.http.docs import mount_docs
 from services.http.errors import PROBLEM_JSON, Problem, install_error_handlers, problem_response
@@ -46,7 +48,7 @@ class ServiceDefinition:
     title: str
     description: str
     routers: tuple[APIRouter, ...]
-    subscriptions: Callable[[ServiceRuntime], list[Subscription]] = lambda runtime: []
+    handlers: Callable[[ServiceSettings], Mapping[type[CloudEvent], EffectHandler]] | None = None
     on_started: Callable[[ServiceRuntime], Awaitable[None]] | None = None
     version: str = "1.0.0"
     openapi_tags: tuple[dict, ...] = ()
@@ -54,6 +56,19 @@ class ServiceDefinition:
     @property
     def prefix(self) -> str:
         return f"/{self.name}"
+
+    def subscriptions(self, runtime: "ServiceRuntime") -> list[Subscription]:
+        """The service's one queue (named after it): its handlers, each run once, with its inbox."""
+        if self.handlers is None:
+            return []
+        subscription = inbox_subscription(
+            consumer=self.name,
+            session_factory=runtime.session_factory,
+            handlers=self.handlers(runtime.settings),
+            after_commit=runtime.relay.kick,
+            prefetch=runtime.settings.bus_prefetch,
+        )
+        return [subscription]
 
 
 def build_bus(settings: ServiceSettings) -> MessageBus:

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import jwt
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.http.errors import Forbidden, Unauthorized
@@ -44,6 +45,10 @@ class TokenVerifier:
         self._secret = None if (settings.jwt_public_keys or settings.jwks_url) else settings.jwt_secret
         self._public_keys = settings.jwt_public_keys
         self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300) if settings.jwks_url else None
+
+    @property
+    def fetches_keys(self) -> bool:
+        return self._jwks is not None
 
     def verify(self, token: str) -> Principal:
         claims = self._decode(token)
@@ -108,19 +113,23 @@ def issue_token(
 _bearer = HTTPBearer(auto_error=False, description="身份提供方签发的 JWT（含 roles 与 jurisdiction）")
 
 
-def current_principal(
+async def current_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
+    """Async, so verifying a token costs no thread hop; only a JWKS look-up (network, cached) runs in a thread."""
     if credentials is None:
         raise Unauthorized("缺少 Authorization: Bearer 令牌")
-    return request.app.state.verifier.verify(credentials.credentials)
+    verifier: TokenVerifier = request.app.state.verifier
+    if verifier.fetches_keys:
+        return await run_in_threadpool(verifier.verify, credentials.credentials)
+    return verifier.verify(credentials.credentials)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 def require_roles(*roles: str):
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.has_any(*roles):
             raise Forbidden(f"需要以下角色之一：{', '.join(roles)}")
         return principal

@@ -7,6 +7,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -190,10 +192,21 @@ def _from_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem)
 
 
+def _from_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A lost or exhausted database connection is the server's trouble, temporary, and worth a retry: 503."""
+    if isinstance(exc, DBAPIError) and not exc.connection_invalidated:
+        return _from_unexpected(request, exc)
+    log.warning("database unavailable", exc_info=exc)
+    problem = Problem(title="服务暂时不可用", status=503, code="database_unavailable", instance=request.url.path)
+    return problem_response(problem, {"Retry-After": "1"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _from_problem_error)
     app.add_exception_handler(RequestValidationError, _from_validation_error)
     app.add_exception_handler(StarletteHTTPException, _from_http_exception)
+    app.add_exception_handler(DBAPIError, _from_database_error)
+    app.add_exception_handler(PoolTimeoutError, _from_database_error)
     app.add_exception_handler(Exception, _from_unexpected)
 
 
