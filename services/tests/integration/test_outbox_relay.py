@@ -1,5 +1,6 @@
 """services.db.OutboxRelay on SQLite and PostgreSQL, with a recording bus standing in for the broker."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.contracts import CloudEvent, PetitionRegistered, PetitionRegisteredData
 from services.db import OutboxRelay, add_event, make_engine, make_session_factory, outbox, platform_metadata
 from services.messaging import MessageBus, OutgoingMessage, PublishError, Subscription
-from services.testing import create_database, drop_database, require_real_services, unique
+from services.testing import create_database, drop_database, eventually, require_real_services, unique
 
 
 class RecordingBus(MessageBus):
@@ -192,3 +193,20 @@ async def test_purge_removes_only_rows_published_before_the_retention(session_fa
     assert await outbox_relay.purge_published() == 1
     assert [str(r.event_id) for r in await rows(session_factory)] == [recent.id, pending.id]
     assert await outbox_relay.purge_published() == 0
+
+
+async def test_running_relay_publishes_then_purges_when_idle(session_factory: async_sessionmaker) -> None:
+    staged = await stage(session_factory, "a", "b")
+    bus = RecordingBus()
+    outbox_relay = relay(session_factory, bus, retention=timedelta(0))
+    task = asyncio.create_task(outbox_relay.run())
+    try:
+        await eventually(lambda: _all_gone(session_factory))
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert [m.message_id for batch in bus.batches for m in batch] == [e.id for e in staged]
+
+
+async def _all_gone(session_factory: async_sessionmaker) -> bool:
+    return await rows(session_factory) == []

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 
 _STAGED = "outbox_staged"
+PURGE_EVERY_SECONDS = 3600.0  # published rows older than the retention go when the relay is idle, hourly
 
 
 async def add_event(session: AsyncSession, event: CloudEvent) -> None:
@@ -111,11 +112,14 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Loop until cancelled; errors (broker or database down) back off and retry."""
-        backoff = self._poll_seconds
+        backoff, next_purge = self._poll_seconds, 0.0
         while True:
             try:
                 published = await self.publish_pending()
                 backoff = self._poll_seconds
+                if published == 0 and asyncio.get_running_loop().time() >= next_purge:
+                    await self.purge_published()
+                    next_purge = asyncio.get_running_loop().time() + PURGE_EVERY_SECONDS
             except asyncio.CancelledError:
                 raise
             except Exception:
