@@ -8,20 +8,26 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from services.contracts import CloudEvent, PetitionRegistered, PetitionRegisteredData
+from services.contracts import CloudEvent, PetitionRegistered
 from services.db import OutboxRelay, add_event, inbox, inbox_subscription, make_engine, make_session_factory
 from services.db.tables import outbox, platform_metadata
 from services.messaging import InMemoryBus, MessageBus, OutgoingMessage
 from services.messaging.rabbitmq import RabbitMQBus
-from services.testing import AMQP_URL, create_database, drop_database, eventually, require_real_services, unique
+from services.testing import (
+    AMQP_URL,
+    create_database,
+    drop_database,
+    eventually,
+    petition_registered_event,
+    require_real_services,
+    unique,
+)
 
 pytestmark = pytest.mark.fault
 DELIVERY_LIMIT = 2
@@ -89,18 +95,7 @@ async def _teardown(rig: Rig, database: str) -> None:
 
 
 def event_for(subject: str) -> CloudEvent:
-    data = PetitionRegisteredData(
-        petition_id=uuid4(),
-        tracking_no="2026-320599-000001",
-        channel="visit",
-        category_code="0301",
-        content="测试内容",
-        address="清河区",
-        petitioner_ref=uuid4(),
-        phone_masked="138****5678",
-        received_at=datetime.now(UTC),
-    )
-    return PetitionRegistered.create(subject=subject, data=data)
+    return petition_registered_event(subject=subject)
 
 
 async def stage(rig: Rig, events: list[CloudEvent]) -> None:

@@ -13,6 +13,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +21,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from services.contracts import PetitionRegistered, PetitionRegisteredData
+from services.db import make_engine, make_session_factory
 from services.db.migrate import upgrade
 from services.http.app import ServiceDefinition
 from services.http.auth import issue_token
@@ -300,3 +303,44 @@ class TcpProxy:
 
 def amqp_url_via(proxy: TcpProxy) -> str:
     return f"amqp://guest:guest@127.0.0.1:{proxy.port}/"
+
+
+def petition_registered_event(*, subject: str | None = None, **changes: Any) -> PetitionRegistered:
+    """A valid ``xinfang.petition.registered.v1`` event with a fresh petition id (its subject unless given)."""
+    petition_id = uuid.uuid4()
+    values: dict[str, Any] = {
+        "petition_id": petition_id,
+        "tracking_no": "2026-320599-000001",
+        "channel": "visit",
+        "category_code": "0301",
+        "content": "小区路灯不亮已经一个月",
+        "address": "柳岸路 1 号",
+        "petitioner_ref": petition_id,
+        "phone_masked": "138****5678",
+        "received_at": datetime.now(UTC),
+        **changes,
+    }
+    return PetitionRegistered.create(subject=subject or str(petition_id), data=PetitionRegisteredData(**values))
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(backend: str, folder: Path, *metadata: Any) -> AsyncIterator[Any]:
+    """A session factory on a throw-away database (``sqlite`` file or fresh ``postgres`` database) holding
+    the tables of ``metadata``; library tests use it where no service's migrations apply."""
+    database = None
+    if backend == "postgres":
+        await require_real_services()
+        database = unique("xt_lib_")
+        url = await create_database(database)
+    else:
+        url = f"sqlite+aiosqlite:///{folder / 'scratch.sqlite3'}"
+    engine = make_engine(url, pool_size=5)
+    try:
+        async with engine.begin() as connection:
+            for tables in metadata:
+                await connection.run_sync(tables.create_all)
+        yield make_session_factory(engine)
+    finally:
+        await engine.dispose()
+        if database is not None:
+            await drop_database(database)

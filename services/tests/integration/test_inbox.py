@@ -1,17 +1,15 @@
 """services.db.inbox_subscription on SQLite and PostgreSQL: an effect once per event, retried when it fails."""
 
-import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.contracts import CaseOpened, PetitionRegistered, PetitionRegisteredData
-from services.db import add_event, inbox, inbox_subscription, make_engine, make_session_factory, platform_metadata
+from services.contracts import CaseOpened, PetitionRegistered
+from services.db import add_event, inbox, inbox_subscription, platform_metadata
 from services.logging import correlation_id
-from services.testing import create_database, drop_database, require_real_services, unique
+from services.testing import petition_registered_event, scratch_database
 
 effects_metadata = MetaData()
 effects = Table(
@@ -24,40 +22,12 @@ effects = Table(
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def session_factory(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[async_sessionmaker]:
-    database = None
-    if request.param == "postgres":
-        await require_real_services()
-        database = unique("xt_inbox_")
-        url = await create_database(database)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'inbox.sqlite3'}"
-    engine = make_engine(url, pool_size=2)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(platform_metadata.create_all)
-            await connection.run_sync(effects_metadata.create_all)
-        yield make_session_factory(engine)
-    finally:
-        await engine.dispose()
-        if database is not None:
-            await drop_database(database)
+    async with scratch_database(request.param, tmp_path, platform_metadata, effects_metadata) as factory:
+        yield factory
 
 
 def registered(correlation: str | None = "corr-7") -> PetitionRegistered:
-    petition_id = uuid.uuid4()
-    data = PetitionRegisteredData(
-        petition_id=petition_id,
-        tracking_no="2026-320599-000001",
-        channel="visit",
-        category_code="0301",
-        content="小区路灯不亮已经一个月",
-        address="柳岸路 1 号",
-        petitioner_ref=petition_id,
-        phone_masked="138****5678",
-        received_at=datetime.now(UTC),
-    )
-    event = PetitionRegistered.create(subject=str(petition_id), data=data)
-    return event.model_copy(update={"correlationid": correlation})
+    return petition_registered_event().model_copy(update={"correlationid": correlation})
 
 
 class Effect:

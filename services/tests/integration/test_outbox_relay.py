@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.contracts import CloudEvent, PetitionRegistered, PetitionRegisteredData
-from services.db import OutboxRelay, add_event, make_engine, make_session_factory, outbox, platform_metadata
+from services.contracts import CloudEvent, PetitionRegistered
+from services.db import OutboxRelay, add_event, outbox, platform_metadata
 from services.messaging import MessageBus, OutgoingMessage, PublishError, Subscription
-from services.testing import create_database, drop_database, eventually, require_real_services, unique
+from services.testing import eventually, petition_registered_event, scratch_database
 
 
 class RecordingBus(MessageBus):
@@ -46,38 +46,12 @@ class RecordingBus(MessageBus):
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def session_factory(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[async_sessionmaker]:
-    database = None
-    if request.param == "postgres":
-        await require_real_services()
-        database = unique("xt_outbox_")
-        url = await create_database(database)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'outbox.sqlite3'}"
-    engine = make_engine(url, pool_size=2)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(platform_metadata.create_all)
-        yield make_session_factory(engine)
-    finally:
-        await engine.dispose()
-        if database is not None:
-            await drop_database(database)
+    async with scratch_database(request.param, tmp_path, platform_metadata) as factory:
+        yield factory
 
 
 def event(aggregate: str) -> CloudEvent:
-    petition_id = uuid.uuid4()
-    data = PetitionRegisteredData(
-        petition_id=petition_id,
-        tracking_no="2026-320599-000001",
-        channel="visit",
-        category_code="0301",
-        content="小区路灯不亮已经一个月",
-        address="柳岸路 1 号",
-        petitioner_ref=petition_id,
-        phone_masked="138****5678",
-        received_at=datetime.now(UTC),
-    )
-    return PetitionRegistered.create(subject=aggregate, data=data)
+    return petition_registered_event(subject=aggregate)
 
 
 async def stage(session_factory: async_sessionmaker[AsyncSession], *aggregates: str) -> list[CloudEvent]:

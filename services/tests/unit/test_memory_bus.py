@@ -3,31 +3,19 @@
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import pytest
 
-from services.contracts import CloudEvent, PetitionRegistered, PetitionRegisteredData
+from services.contracts import CloudEvent, PetitionRegistered
 from services.messaging import InMemoryBus, OutgoingMessage, PublishError, Subscription
+from services.testing import petition_registered_event
 
 REGISTERED = PetitionRegistered.event_type
 NAMESPACE = "unit-bus"
 
 
 def registered() -> PetitionRegistered:
-    petition_id = uuid.uuid4()
-    data = PetitionRegisteredData(
-        petition_id=petition_id,
-        tracking_no="2026-320599-000001",
-        channel="online",
-        category_code="0301",
-        content="小区路灯不亮已经一个月",
-        address="柳岸路 1 号",
-        petitioner_ref=petition_id,
-        phone_masked="138****5678",
-        received_at=datetime.now(UTC),
-    )
-    return PetitionRegistered.create(subject=str(petition_id), data=data)
+    return petition_registered_event(channel="online")
 
 
 def outgoing(event: CloudEvent) -> OutgoingMessage:
