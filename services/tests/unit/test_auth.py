@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from services.http import auth
 from services.http.auth import Principal, TokenVerifier, issue_token
 from services.http.errors import Unauthorized
 from services.settings import ServiceSettings
@@ -79,6 +80,41 @@ def test_token_without_jurisdiction() -> None:
 def test_token_without_roles_claim_has_no_roles() -> None:
     token = jwt.encode({k: v for k, v in claims().items() if k != "roles"}, SETTINGS.jwt_secret, algorithm="HS256")
     assert TokenVerifier(SETTINGS).verify(token).roles == frozenset()
+
+
+def counting_decodes(verifier: TokenVerifier, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    decode = verifier._decode
+
+    def counted(token: str) -> dict:
+        calls.append(token)
+        return decode(token)
+
+    monkeypatch.setattr(verifier, "_decode", counted)
+    return calls
+
+
+def test_a_verified_token_is_not_decoded_again_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    verifier = TokenVerifier(SETTINGS)
+    calls = counting_decodes(verifier, monkeypatch)
+    token = issue_token(settings=SETTINGS, sub="alice", roles=["reception"], jurisdiction="320599")
+    assert verifier.verify(token) == verifier.verify(token)
+    assert len(calls) == 1
+    past_expiry = issue_token(settings=SETTINGS, sub="a", roles=[], jurisdiction=None, ttl=timedelta(seconds=-20))
+    verifier.verify(past_expiry)
+    verifier.verify(past_expiry)  # expired (though within the leeway): never served from the cache
+    assert len(calls) == 3
+
+
+def test_the_cache_of_verified_tokens_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "_VERIFIED_CACHE_SIZE", 2)
+    verifier = TokenVerifier(SETTINGS)
+    calls = counting_decodes(verifier, monkeypatch)
+    tokens = [issue_token(settings=SETTINGS, sub=f"u{i}", roles=[], jurisdiction=None) for i in range(3)]
+    for token in tokens:
+        verifier.verify(token)
+    verifier.verify(tokens[0])  # the oldest was evicted
+    assert calls == [*tokens, tokens[0]]
 
 
 def test_expired_token() -> None:
