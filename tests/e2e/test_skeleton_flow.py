@@ -83,3 +83,12 @@ async def test_idempotency_key_replays_the_first_response_and_opens_one_case(sys
     assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reused"
     await eventually(lambda: cases_of(system, first["id"]))
     assert len(await cases_of(system, first["id"])) == 1
+
+
+async def test_consumers_count_what_they_handled(system: RunningSystem) -> None:
+    created = await register(system)
+    await eventually(lambda: cases_of(system, created["id"]))
+    metrics = (await system.clients["routing"].get("/routing/metrics")).text
+    handled = 'events_consumed_total{outcome="handled",type="xinfang.petition.registered.v1"}'
+    assert handled in metrics
+    assert float(metrics.split(handled)[1].split()[0]) >= 1

@@ -3,12 +3,13 @@ and a lifespan that opens the database, starts the outbox relay and subscribes t
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -20,7 +21,7 @@ from services.http.auth import TokenVerifier
 from services.http.docs import mount_docs
 from services.http.errors import PROBLEM_JSON, Problem, install_error_handlers, problem_response
 from services.http.middleware import BodySizeLimitMiddleware, CorrelationIdMiddleware, MetricsMiddleware
-from services.messaging import InMemoryBus, MessageBus, Subscription
+from services.messaging import InMemoryBus, MessageBus, RetryLater, Subscription
 from services.settings import ServiceSettings
 
 
@@ -163,8 +164,12 @@ async def _start(definition: ServiceDefinition, settings: ServiceSettings, given
     _register_runtime_metrics(app.state.registry, runtime)
     for consumer, event_types in consumer_bindings().items():
         await bus.declare(consumer, event_types)
+    consumed = Counter(
+        "events_consumed_total", "Deliveries to this service's consumer by outcome", ["type", "outcome"],
+        registry=app.state.registry,
+    )  # fmt: skip
     for subscription in definition.subscriptions(runtime):
-        await bus.subscribe(subscription)
+        await bus.subscribe(_counted(subscription, consumed))
     if definition.on_started is not None:
         await definition.on_started(runtime)
     runtime.tasks.append(asyncio.create_task(relay.run(), name=f"outbox-relay:{definition.name}"))
@@ -178,6 +183,24 @@ async def _stop(runtime: ServiceRuntime, *, owns_bus: bool) -> None:
     if owns_bus:
         await runtime.bus.close()
     await runtime.engine.dispose()
+
+
+def _counted(subscription: Subscription, consumed: Counter) -> Subscription:
+    """Count each delivery's outcome: handled (duplicates included), retry_later, failed."""
+    handler = subscription.handler
+
+    async def handle(event: CloudEvent) -> None:
+        try:
+            await handler(event)
+        except RetryLater:
+            consumed.labels(event.type, "retry_later").inc()
+            raise
+        except Exception:
+            consumed.labels(event.type, "failed").inc()
+            raise
+        consumed.labels(event.type, "handled").inc()
+
+    return dataclasses.replace(subscription, handler=handle)
 
 
 def _register_runtime_metrics(registry: CollectorRegistry, runtime: ServiceRuntime) -> None:
