@@ -8,15 +8,15 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 
-PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+from services.testing import create_database, delete_bus_namespace, drop_database
+
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/{db}"
-AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 
 
 def free_port() -> int:
@@ -107,34 +107,20 @@ def child_env(**overrides: str) -> dict[str, str]:
     return {**env, **overrides}
 
 
-async def create_databases(names: list[str]) -> None:
-    connection = await asyncpg.connect(PG_ADMIN_DSN)
+@contextlib.asynccontextmanager
+async def scratch_databases(names: list[str]) -> AsyncIterator[None]:
     try:
         for name in names:
-            await connection.execute(f'CREATE DATABASE "{name}"')
+            await create_database(name)
+        yield
     finally:
-        await connection.close()
-
-
-async def drop_databases(names: list[str]) -> None:
-    connection = await asyncpg.connect(PG_ADMIN_DSN)
-    try:
         for name in names:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+            await drop_database(name)
 
 
-async def delete_namespace(namespace: str) -> None:
-    """Delete every queue and exchange of a bus namespace: declare all consumer queues, then delete."""
-    from services.contracts.consumers import bindings
-    from services.messaging.rabbitmq import RabbitMQBus
-
-    bus = RabbitMQBus(url=AMQP_URL, namespace=namespace)
-    await bus.start()
+@contextlib.asynccontextmanager
+async def rabbit_namespace(namespace: str) -> AsyncIterator[None]:
     try:
-        for consumer, event_types in bindings().items():
-            await bus.declare(consumer, event_types)
-        await bus.delete_topology()
+        yield
     finally:
-        await bus.close()
+        await delete_bus_namespace(namespace)

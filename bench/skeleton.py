@@ -32,11 +32,10 @@ from procs import (
     PG_URL,
     Proc,
     child_env,
-    create_databases,
-    delete_namespace,
-    drop_databases,
     free_port,
+    rabbit_namespace,
     run_checked,
+    scratch_databases,
     start_process,
     stop_processes,
     uvicorn_argv,
@@ -141,23 +140,6 @@ def mint_token() -> str:
     from services.http.auth import issue_token
 
     return issue_token(settings=IntakeSettings(), sub="bench", roles=ROLES, jurisdiction=JURISDICTION)
-
-
-@contextlib.asynccontextmanager
-async def scratch_databases(names: list[str]) -> AsyncIterator[None]:
-    try:
-        await create_databases(names)
-        yield
-    finally:
-        await drop_databases(names)
-
-
-@contextlib.asynccontextmanager
-async def rabbit_namespace(namespace: str) -> AsyncIterator[None]:
-    try:
-        yield
-    finally:
-        await delete_namespace(namespace)
 
 
 @contextlib.asynccontextmanager
