@@ -21,6 +21,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from services import embedded
 from services.contracts import PetitionRegistered, PetitionRegisteredData
 from services.db import make_engine, make_session_factory
 from services.db.migrate import upgrade
@@ -34,12 +35,8 @@ REQUIRE_REAL = os.environ.get("XINFANG_REQUIRE_REAL") == "1"
 PG_HOST = os.environ.get("XINFANG_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("XINFANG_TEST_PG_PORT", "5432"))
 AMQP_URL = os.environ.get("XINFANG_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
-SERVICE_MODULES = {
-    "routing": "routing_svc.main",
-    "notify": "notify_svc.main",
-    "screening": "screening_svc.main",
-    "intake": "intake_api.main",
-}
+# service name (its URL prefix) -> composition root, in embedded mode's start order (consumers before intake)
+SERVICE_MODULES = {module.split("_")[0]: module for module in embedded.SERVICE_MODULES}
 
 
 def unique(prefix: str) -> str:
