@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from services.contracts import CloudEvent, PetitionRegistered
+from services.contracts import CloudEvent
+from services.contracts.intake import PetitionRegistered
 from services.db import OutboxRelay, add_event, inbox, inbox_subscription, make_engine, make_session_factory
 from services.db.tables import outbox, platform_metadata
 from services.messaging import InMemoryBus, MessageBus, OutgoingMessage

@@ -22,7 +22,7 @@ import pytest
 from fastapi import FastAPI
 
 from services import embedded
-from services.contracts import PetitionRegistered, PetitionRegisteredData
+from services.contracts.intake import PetitionRegistered, PetitionRegisteredData
 from services.db import make_engine, make_session_factory
 from services.db.migrate import upgrade
 from services.http.app import ServiceDefinition

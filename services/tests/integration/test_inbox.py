@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.contracts import CaseOpened, PetitionRegistered
+from services.contracts.intake import PetitionRegistered
+from services.contracts.routing import CaseOpened
 from services.db import add_event, inbox, inbox_subscription, platform_metadata
 from services.logging import correlation_id
 from services.testing import petition_registered_event, scratch_database

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.contracts import CloudEvent, PetitionRegistered
+from services.contracts import CloudEvent
+from services.contracts.intake import PetitionRegistered
 from services.db import OutboxRelay, add_event, outbox, platform_metadata
 from services.messaging import MessageBus, OutgoingMessage, PublishError, Subscription
 from services.testing import eventually, petition_registered_event, scratch_database

@@ -11,7 +11,8 @@ import aio_pika
 import pytest
 import pytest_asyncio
 
-from services.contracts import CloudEvent, PetitionRegistered, PetitionRegisteredData
+from services.contracts import CloudEvent
+from services.contracts.intake import PetitionRegistered, PetitionRegisteredData
 from services.messaging import OutgoingMessage, PublishError, Subscription
 from services.messaging.rabbitmq import RabbitMQBus
 

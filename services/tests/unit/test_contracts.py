@@ -8,15 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from services.contracts import (
-    EVENT_TYPES,
-    CaseOpened,
-    CaseOpenedData,
-    CloudEvent,
-    PetitionRegistered,
-    PetitionRegisteredData,
-    parse_event,
-)
+from services.contracts import EVENT_CLASSES, EVENT_TYPES, CloudEvent, parse_event
+from services.contracts.intake import PetitionRegistered, PetitionRegisteredData
+from services.contracts.routing import CaseOpened, CaseOpenedData
 from services.logging import correlation_id
 
 AT = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -48,7 +42,10 @@ def case_opened() -> CaseOpened:
         unit_code="320599001001",
         unit_name="柳岸社区",
         tier="community",
-        opened_at=AT,
+        source="petition",
+        status="opened",
+        occurred_at=AT,
+        due_at=AT,
     )
     return CaseOpened.create(subject=str(uuid.UUID(int=2)), data=data)
 
@@ -82,10 +79,18 @@ def test_nulls_in_data_survive_the_roundtrip_and_absent_attributes_are_left_out(
 
 
 def test_event_types_table() -> None:
-    assert EVENT_TYPES == {
-        "xinfang.petition.registered.v1": PetitionRegistered,
-        "xinfang.case.opened.v1": CaseOpened,
-    }
+    assert EVENT_TYPES["xinfang.petition.registered.v1"] is PetitionRegistered
+    assert EVENT_TYPES["xinfang.case.opened.v1"] is CaseOpened
+    assert len(EVENT_TYPES) == len(EVENT_CLASSES) == 42
+
+
+@pytest.mark.parametrize("cls", EVENT_CLASSES, ids=lambda cls: cls.event_type)
+def test_every_contract_is_past_tense_typed_and_its_example_round_trips(cls: type[CloudEvent]) -> None:
+    assert cls.event_type.startswith("xinfang.") and cls.event_type.endswith(".v1")
+    assert cls.producer in {"intake", "routing", "screening", "notify"} and cls.summary
+    data = cls.model_fields["data"].annotation.model_validate(cls.example)
+    event = cls.create(subject="s", data=data)
+    assert parse_event(event.to_json()) == event
 
 
 def test_create_fills_the_envelope() -> None:
@@ -125,7 +130,7 @@ def body(event: CloudEvent) -> dict:
 
 
 def test_unknown_type_is_refused() -> None:
-    document = {**body(in_fresh_context(case_opened)), "type": "xinfang.case.closed.v1"}
+    document = {**body(in_fresh_context(case_opened)), "type": "xinfang.case.reopened.v1"}
     with pytest.raises(ValidationError) as caught:
         parse_event(json.dumps(document))
     assert [e["type"] for e in caught.value.errors()] == ["union_tag_invalid"]

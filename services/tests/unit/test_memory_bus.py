@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from services.contracts import CloudEvent, PetitionRegistered
+from services.contracts import CloudEvent
+from services.contracts.intake import PetitionRegistered
 from services.messaging import InMemoryBus, OutgoingMessage, PublishError, Subscription
 from services.testing import petition_registered_event
 

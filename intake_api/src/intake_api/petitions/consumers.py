@@ -3,7 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.petitions import service
-from services.contracts import CaseOpened
+from services.contracts.routing import CaseOpened
 
 
 async def when_case_opened_show_routing(session: AsyncSession, event: CaseOpened) -> None:

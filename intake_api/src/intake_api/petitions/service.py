@@ -9,7 +9,8 @@ from intake_api.petitions import repository, rules
 from intake_api.petitions.exceptions import PetitionNotFound, ReceivedInFuture
 from intake_api.petitions.models import Petition, TimelineEntry
 from intake_api.petitions.schemas import PetitionCreate, PetitionCreated
-from services.contracts import CaseOpened, PetitionRegistered, PetitionRegisteredData
+from services.contracts.intake import PetitionRegistered, PetitionRegisteredData
+from services.contracts.routing import CaseOpened
 from services.db import add_event
 from services.http.auth import Principal
 from services.ids import uuid7
@@ -90,5 +91,5 @@ async def record_case_opened(*, session: AsyncSession, event: CaseOpened) -> Non
         raise PetitionNotFound(f"case event {event.id} names unknown petition {petition_id}")
     title = f"已转交{event.data.unit_name}办理"
     repository.add(
-        session, _step(petition_id, at=event.data.opened_at, step="routed", title=title, source_event_id=event.id)
+        session, _step(petition_id, at=event.data.occurred_at, step="routed", title=title, source_event_id=event.id)
     )

@@ -3,7 +3,8 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.notifications import service
-from services.contracts import CaseOpened, PetitionRegistered
+from services.contracts.intake import PetitionRegistered
+from services.contracts.routing import CaseOpened
 
 
 async def when_petition_registered_send_receipt(session: AsyncSession, event: PetitionRegistered) -> None:

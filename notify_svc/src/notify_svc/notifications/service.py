@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.notifications import repository, rules
 from notify_svc.notifications.models import Notification
-from services.contracts import CaseOpened, PetitionRegistered
+from services.contracts.intake import PetitionRegistered
+from services.contracts.routing import CaseOpened
 from services.ids import uuid7
 from services.messaging import RetryLater
 

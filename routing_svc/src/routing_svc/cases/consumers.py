@@ -4,7 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing_svc.cases import rules, service
 from routing_svc.config import RoutingSettings
-from services.contracts import PetitionRegistered
+from services.contracts.intake import PetitionRegistered
 
 
 def handlers(settings: RoutingSettings) -> dict:

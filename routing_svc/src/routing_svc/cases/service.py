@@ -9,7 +9,8 @@ from routing_svc.cases import repository, rules
 from routing_svc.cases.exceptions import CaseNotFound
 from routing_svc.cases.models import Case
 from routing_svc.jurisdictions import repository as jurisdictions
-from services.contracts import CaseOpened, CaseOpenedData, PetitionRegistered
+from services.contracts.intake import PetitionRegistered
+from services.contracts.routing import CaseOpened, CaseOpenedData
 from services.db import add_event
 from services.http.auth import Principal
 from services.ids import uuid7
@@ -60,7 +61,11 @@ def _opened_event(case: Case) -> CaseOpened:
         unit_code=case.unit_code,
         unit_name=case.unit_name,
         tier=case.tier,
-        opened_at=case.opened_at,
+        source="petition",
+        status="opened",
+        category_code=case.category_code,
+        occurred_at=case.opened_at,
+        due_at=case.opened_at,
     )
     return CaseOpened.create(subject=str(case.id), data=data)
 

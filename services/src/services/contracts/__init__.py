@@ -1,17 +1,20 @@
-"""Every event contract, grouped by producing service, discriminated by ``type``."""
+"""Every event contract, grouped by producing service, discriminated by ``type``.
 
-from typing import Annotated
+Import event classes from their producer's module (``services.contracts.routing.CaseOpened``); this
+package gathers them for parsing and for the generated documents.
+"""
+
+from typing import Annotated, Union
 
 from pydantic import Field, TypeAdapter
 
+from services.contracts import intake, notify, routing, screening
 from services.contracts.envelope import CloudEvent, EventData
-from services.contracts.intake import PetitionRegistered, PetitionRegisteredData
-from services.contracts.routing import CaseOpened, CaseOpenedData
 
-EVENT_CLASSES: tuple[type[CloudEvent], ...] = (PetitionRegistered, CaseOpened)
+EVENT_CLASSES: tuple[type[CloudEvent], ...] = (*intake.EVENTS, *routing.EVENTS, *screening.EVENTS, *notify.EVENTS)
 EVENT_TYPES: dict[str, type[CloudEvent]] = {cls.event_type: cls for cls in EVENT_CLASSES}
 
-AnyEvent = Annotated[PetitionRegistered | CaseOpened, Field(discriminator="type")]
+AnyEvent = Annotated[Union[EVENT_CLASSES], Field(discriminator="type")]  # noqa: UP007 - a runtime tuple of classes
 _adapter: TypeAdapter[CloudEvent] = TypeAdapter(AnyEvent)
 
 
@@ -24,11 +27,11 @@ __all__ = [
     "EVENT_CLASSES",
     "EVENT_TYPES",
     "AnyEvent",
-    "CaseOpened",
-    "CaseOpenedData",
     "CloudEvent",
     "EventData",
-    "PetitionRegistered",
-    "PetitionRegisteredData",
+    "intake",
+    "notify",
     "parse_event",
+    "routing",
+    "screening",
 ]

@@ -4,14 +4,16 @@ Declaring every queue before any relay publishes means an event never reaches on
 its consumer had not started yet. A contract test checks each service's handlers against this table.
 """
 
+from services.contracts import intake, routing, screening
 from services.contracts.envelope import CloudEvent
-from services.contracts.intake import PetitionRegistered
-from services.contracts.routing import CaseOpened
+
+REFERENCE_DATA: tuple[type[CloudEvent], ...] = (routing.JurisdictionUpdated, routing.CatalogueUpdated)
 
 CONSUMED_BY: dict[str, tuple[type[CloudEvent], ...]] = {
-    "intake": (CaseOpened,),
-    "routing": (PetitionRegistered,),
-    "notify": (PetitionRegistered, CaseOpened),
+    "intake": (*routing.CASE_EVENTS, *REFERENCE_DATA),
+    "routing": (intake.PetitionRegistered, intake.PetitionWithdrawn, screening.ConflictEscalated),
+    "screening": (*routing.CASE_EVENTS, *REFERENCE_DATA),
+    "notify": (*intake.EVENTS, *routing.CASE_EVENTS, *screening.EVENTS),
 }
 
 

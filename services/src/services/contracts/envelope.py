@@ -33,6 +33,7 @@ class CloudEvent(BaseModel):
     event_type: ClassVar[str] = ""
     producer: ClassVar[str] = ""
     summary: ClassVar[str] = ""
+    example: ClassVar[dict[str, Any]] = {}  # the ``data`` of one realistic instance, for the AsyncAPI document
 
     @classmethod
     def create(cls, *, subject: str, data: EventData) -> Self:

@@ -6,18 +6,11 @@ Both are derived from ``services.contracts`` (the event models, ``CONSUMED_BY``)
 
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from pydantic.json_schema import models_json_schema
 
-from services.contracts import (
-    EVENT_CLASSES,
-    CaseOpened,
-    CaseOpenedData,
-    CloudEvent,
-    PetitionRegistered,
-    PetitionRegisteredData,
-)
+from services.contracts import EVENT_CLASSES, CloudEvent
 from services.contracts.consumers import CONSUMED_BY
 from services.messaging.rabbitmq import CONTENT_TYPE
 from services.settings import ServiceSettings
@@ -44,9 +37,8 @@ AMQP 属性 `message_id` 等于事件 `id`，`type` 等于事件类型。
 """
 
 _TZ = timezone(timedelta(hours=8))
-_PETITION_ID = UUID("019cac2b-a1b4-7181-a54c-66175d9dc9f8")
+_EXAMPLE_NAMESPACE = UUID("019cac2b-a1b4-7181-a54c-66175d9dc9f8")
 _CORRELATION_ID = "019cac2b-9e42-70c5-b48f-c209128b2f33"
-_TRACKING_NO = "2026-320599-000001"
 
 
 # -- JSON Schemas ---------------------------------------------------------------------------------------------
@@ -86,45 +78,27 @@ def component_schemas() -> dict[str, Any]:
 
 
 def example_events() -> dict[str, CloudEvent]:
-    """One realistic instance per event type (the demo district 清河区); keyed by event type."""
-    examples: list[CloudEvent] = [
-        PetitionRegistered(
-            id="019cac2b-a3b3-7e8e-8dbd-9d7381e74ef5",
-            source="/intake",
-            subject=str(_PETITION_ID),
+    """One realistic instance per event type (the demo district 清河区), from each contract's ``example``."""
+    examples = {}
+    for cls in EVENT_CLASSES:
+        if not cls.example:
+            continue
+        data = cls.model_fields["data"].annotation.model_validate(cls.example)
+        examples[cls.event_type] = cls(
+            id=str(uuid5(_EXAMPLE_NAMESPACE, cls.event_type)),
+            source=f"/{cls.producer}",
+            subject=_subject(cls, data),
             time=datetime(2026, 3, 2, 9, 31, 7, tzinfo=_TZ),
             correlationid=_CORRELATION_ID,
-            data=PetitionRegisteredData(
-                petition_id=_PETITION_ID,
-                tracking_no=_TRACKING_NO,
-                channel="visit",
-                category_code="0301",
-                content="柳岸社区 3 号楼屋顶漏水两年，多次向物业反映未修，请求维修。",
-                address="清河区长桥街道柳岸社区 3 号楼",
-                community_code="320599001001",
-                petitioner_ref=UUID("019cac2a-cdeb-7f2a-9944-c9c3269e0d37"),
-                phone_masked="139****0001",
-                received_at=datetime(2026, 3, 2, 9, 31, 6, tzinfo=_TZ),
-            ),
-        ),
-        CaseOpened(
-            id="019cac2b-ab8f-73d9-a344-5bb31738f7d9",
-            source="/routing",
-            subject="019cac2b-a786-7160-9ac3-55266f03675a",
-            time=datetime(2026, 3, 2, 9, 31, 9, tzinfo=_TZ),
-            correlationid=_CORRELATION_ID,
-            data=CaseOpenedData(
-                case_id=UUID("019cac2b-a786-7160-9ac3-55266f03675a"),
-                petition_id=_PETITION_ID,
-                tracking_no=_TRACKING_NO,
-                unit_code="320599001001",
-                unit_name="柳岸社区",
-                tier="community",
-                opened_at=datetime(2026, 3, 2, 9, 31, 8, tzinfo=_TZ),
-            ),
-        ),
-    ]
-    return {event.type: event for event in examples}
+            data=data,
+        )
+    return examples
+
+
+def _subject(cls: type[CloudEvent], data: Any) -> str:
+    """The aggregate id: the first ``*_id`` field of the payload, else the thing's name (reference data)."""
+    field = next((name for name in type(data).model_fields if name.endswith("_id")), None)
+    return str(getattr(data, field)) if field else cls.event_type.split(".")[1]
 
 
 def example_payload(cls: type[CloudEvent], examples: dict[str, CloudEvent]) -> dict[str, Any]:
