@@ -10,7 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-secret-change-me-please-0000"
 DEV_PII_KEY = "dev-only-pii-key-change-me-please-0000"
-_DEFAULT_SECRETS = {DEV_JWT_SECRET, DEV_PII_KEY, "changethis", "secret", ""}
+DEV_PII_HASH_KEY = "dev-only-pii-hash-key-change-me-please-0000"
+DEV_CONTACT_KEY = "dev-only-contact-seal-key-change-me-please-0000"  # shared by intake (seals) and notify (opens)
+_DEFAULT_SECRETS = {DEV_JWT_SECRET, DEV_PII_KEY, DEV_PII_HASH_KEY, DEV_CONTACT_KEY, "changethis", "secret", ""}
 
 Environment = Literal["development", "test", "staging", "production"]
 BusKind = Literal["memory", "rabbitmq"]
