@@ -8,6 +8,7 @@ it had to guess, so that every result built on a guess is flagged (`calendar_mis
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Protocol
 
 import chinese_calendar
@@ -49,6 +50,12 @@ def holiday_reason(name: str | None) -> str:
     return f"{name}假日" if name else "法定节假日"
 
 
+@cache
+def _package_is_workday(day: date) -> bool:
+    return bool(chinese_calendar.is_workday(day))  # the package scans its whole table on every call
+
+
+@cache
 def _package_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 1, 1))
@@ -60,17 +67,12 @@ def _package_knows(year: int) -> bool:
 class ChineseHolidayCalendar:
     """The official schedules shipped in the `chinese_calendar` package."""
 
-    def __init__(self) -> None:
-        self._known: dict[int, bool] = {}
-
     def knows_year(self, year: int) -> bool:
-        if year not in self._known:
-            self._known[year] = _package_knows(year)
-        return self._known[year]
+        return _package_knows(year)
 
     def is_working_day(self, day: date) -> bool:
         self._require(day.year)
-        return bool(chinese_calendar.is_workday(day))
+        return _package_is_workday(day)
 
     def day_off_reason(self, day: date) -> str:
         self._require(day.year)

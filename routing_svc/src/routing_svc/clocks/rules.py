@@ -151,7 +151,8 @@ def compute_due(
     due = next_working_day(last, calendar=provisional, pauses=pauses)
     shift = DueShift(last, due, provisional.day_off_reason(last)) if due != last else None
     missing = tuple(sorted(provisional.missing_years))
-    lines = _explain(rule, event=event, extension_days=extension_days, paused=paused, pauses=pauses)
+    skipped = [pause for pause in pauses if pause.start <= last and pause.end is not None and pause.end > event]
+    lines = _explain(rule, event=event, extension_days=extension_days, paused=paused, pauses=skipped)
     lines += ((shift.text,) if shift else ()) + _missing_note(missing) + (f"期限于 {due.isoformat()} 24 时届满",)
     return DueDate(kind, event, days, rule.count, due, shift, paused, missing, lines)
 
@@ -165,7 +166,9 @@ def _require_computable(rule: ClockRule, pauses: Sequence[Pause], extension_days
         raise ValueError("open pause: close it first (clock_status closes it at the moment asked about)")
 
 
-def _explain(rule: ClockRule, *, event: date, extension_days: int, paused: int, pauses: Sequence[Pause]) -> tuple:
+def _explain(
+    rule: ClockRule, *, event: date, extension_days: int, paused: int, pauses: Sequence[Pause]
+) -> tuple[str, ...]:
     unit = "个工作日" if rule.count is DayCount.WORKING else "日"
     lines = [f"自{rule.starts_after}之日 {event.isoformat()} 的次日起算，期限 {rule.days} {unit}"]
     if extension_days:
@@ -252,7 +255,7 @@ EXTENSION_ERROR_TITLES: dict[ExtensionError, str] = {
     ExtensionError.NOT_EXTENDABLE: "该期限不能延长",
     ExtensionError.ALREADY_EXTENDED: "办理期限已延长过，不能再次延长",
     ExtensionError.DAYS_NOT_POSITIVE: "延长天数必须大于零",
-    ExtensionError.TOO_LONG: "延长期限超过规定上限（不得超过30日）",
+    ExtensionError.TOO_LONG: "延长期限超过规定上限",
     ExtensionError.REASON_MISSING: "延长办理期限须说明理由并告知信访人",
     ExtensionError.AFTER_DUE: "办理期限已届满，不能再延长",
 }
