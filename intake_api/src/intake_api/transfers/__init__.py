@@ -1,0 +1,1 @@
+"""Transfer forms (信访事项转送单): the printed form that sends a matter to the competent unit."""
