@@ -42,7 +42,7 @@ async def test_case_of_a_known_community(system: RunningSystem) -> None:
     assert (case["petition_id"], case["tracking_no"], case["status"]) == (
         petition["id"],
         petition["tracking_no"],
-        "opened",
+        "assigned",  # opened and dispatched at once: the place and category decide the unit
     )
     assert (case["tier"], case["unit_code"], case["unit_name"]) == ("community", "320599001001", "柳岸社区")
     assert (case["channel"], case["category_code"], case["address"]) == (
@@ -167,27 +167,3 @@ async def test_cases_need_a_token(system: RunningSystem) -> None:
     response = await system.clients["routing"].get(CASES)
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
-
-
-async def test_jurisdictions_are_the_demo_tree(system: RunningSystem) -> None:
-    response = await system.clients["routing"].get("/routing/v1/jurisdictions", headers=system.token("grid_worker"))
-    assert response.status_code == 200
-    nodes = response.json()
-    assert len(nodes) == 16
-    assert [n["code"] for n in nodes] == sorted(n["code"] for n in nodes)
-    by_level = {level: [n for n in nodes if n["level"] == level] for level in ("district", "street", "community")}
-    assert nodes[0] == {"code": "320599", "name": "清河区", "level": "district", "parent_code": None}
-    assert [(n["code"], n["name"]) for n in by_level["street"]] == [
-        ("320599001", "长桥街道"),
-        ("320599002", "东湖街道"),
-        ("320599003", "新城街道"),
-    ]
-    assert all(n["parent_code"] == "320599" for n in by_level["street"])
-    assert len(by_level["community"]) == 12
-    assert all(n["parent_code"] == n["code"][:9] and len(n["code"]) == 12 for n in by_level["community"])
-    assert next(n for n in nodes if n["code"] == "320599001001")["name"] == "柳岸社区"
-
-
-async def test_jurisdictions_need_a_token(system: RunningSystem) -> None:
-    response = await system.clients["routing"].get("/routing/v1/jurisdictions")
-    assert response.status_code == 401
