@@ -359,10 +359,13 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
         *,
         verify: Any = True,
         network_backend: httpcore.AsyncNetworkBackend | None = None,
+        max_connections: int = 4,
     ) -> None:
         if not result.ok:
             raise ValueError(f"refused URL cannot be delivered to: {result.code}")
         super().__init__(verify=verify, trust_env=False)
         backend = _PinnedBackend(result, network_backend or httpcore.AnyIOBackend())
         ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(ssl_context=ssl_context, network_backend=backend, max_connections=4)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context, network_backend=backend, max_connections=max_connections
+        )
