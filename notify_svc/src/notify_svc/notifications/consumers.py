@@ -1,21 +1,13 @@
-"""When a petition is registered or routed, tell the petitioner."""
+"""When any consumed event arrives, record the notifications its rules call for (the notification sink)."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify_svc.config import NotifySettings
 from notify_svc.notifications import service
-from services.contracts.intake import PetitionRegistered
-from services.contracts.routing import CaseOpened
+from services.contracts import CloudEvent
 
 
-async def when_petition_registered_send_receipt(session: AsyncSession, event: PetitionRegistered) -> None:
-    await service.notify_petition_received(session=session, event=event)
-
-
-async def when_case_opened_tell_where_it_went(session: AsyncSession, event: CaseOpened) -> None:
-    await service.notify_case_routed(session=session, event=event)
-
-
-HANDLERS = {
-    PetitionRegistered: when_petition_registered_send_receipt,
-    CaseOpened: when_case_opened_tell_where_it_went,
-}
+async def when_event_arrived_record_notifications(
+    session: AsyncSession, event: CloudEvent, settings: NotifySettings
+) -> None:
+    await service.when_event_arrived(session=session, event=event, settings=settings)

@@ -1,0 +1,131 @@
+"""Use cases of contacts: open sealed contact data from events, keep it encrypted, find addresses when sending."""
+
+import logging
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notify_svc.config import NotifySettings
+from notify_svc.contacts import repository, rules
+from notify_svc.contacts.exceptions import StaffMemberNotFound
+from notify_svc.contacts.models import PetitionerContact, PetitionRecipient, StaffContact
+from services.ids import uuid7
+from services.pii import Cipher, PIIError, mask_phone, unseal
+
+log = logging.getLogger(__name__)
+
+
+def _bind(petitioner_ref: UUID, column: str) -> str:
+    return f"petitioner_contacts:{petitioner_ref}:{column}"
+
+
+async def remember_petitioner(
+    *, session: AsyncSession, settings: NotifySettings, petitioner_ref: UUID, contact_sealed: str | None
+) -> None:
+    """Store (or refresh) the petitioner's contact from an event's sealed field; a bad seal is logged, not fatal."""
+    if not contact_sealed:
+        return
+    try:
+        payload = unseal(contact_sealed, key=settings.contact_key, bind=f"contact:{petitioner_ref}")
+    except (PIIError, ValueError):
+        log.warning("sealed contact does not open", extra={"fields": {"petitioner_ref": str(petitioner_ref)}})
+        return
+    phone, email = rules.contact_fields(payload)
+    contact = await repository.petitioner_contact(session, petitioner_ref)
+    if contact is None:
+        contact = PetitionerContact(petitioner_ref=petitioner_ref)
+        repository.add(session, contact)
+    _store(contact, Cipher(settings.pii_key), phone=phone, email=email)
+
+
+def _store(contact: PetitionerContact, cipher: Cipher, *, phone: str | None, email: str | None) -> None:
+    ref = contact.petitioner_ref
+    contact.phone_enc = cipher.encrypt(phone, bind=_bind(ref, "phone")) if phone else None
+    contact.phone_masked = mask_phone(phone) if phone else None
+    contact.email_enc = cipher.encrypt(email, bind=_bind(ref, "email")) if email else None
+    contact.email_masked = rules.mask_email(email) if email else None
+    contact.updated_at = datetime.now(UTC)
+
+
+async def remember_petition(
+    *,
+    session: AsyncSession,
+    petition_id: UUID,
+    petitioner_ref: UUID,
+    tracking_no: str,
+    phone_masked: str | None,
+    scope_code: str,
+) -> None:
+    if await repository.petition_recipient(session, petition_id) is not None:
+        return
+    repository.add(
+        session,
+        PetitionRecipient(
+            petition_id=petition_id,
+            petitioner_ref=petitioner_ref,
+            tracking_no=tracking_no,
+            phone_masked=phone_masked,
+            scope_code=scope_code,
+            created_at=datetime.now(UTC),
+        ),
+    )
+
+
+async def petitioner_of_petition(*, session: AsyncSession, petition_id: UUID) -> PetitionRecipient | None:
+    return await repository.petition_recipient(session, petition_id)
+
+
+async def petitioner_contact(*, session: AsyncSession, petitioner_ref: UUID) -> PetitionerContact | None:
+    return await repository.petitioner_contact(session, petitioner_ref)
+
+
+async def petitioner_address(
+    *, session: AsyncSession, settings: NotifySettings, petitioner_ref: UUID, channel: str
+) -> str | None:
+    """The plain phone or e-mail, decrypted only for the moment of sending."""
+    contact = await repository.petitioner_contact(session, petitioner_ref)
+    blob = None if contact is None else {"sms": contact.phone_enc, "email": contact.email_enc}.get(channel)
+    if blob is None:
+        return None
+    column = "phone" if channel == "sms" else "email"
+    return Cipher(settings.pii_key).decrypt(blob, bind=_bind(petitioner_ref, column))
+
+
+async def staff_of_units(*, session: AsyncSession, unit_codes: list[str], role: str) -> list[StaffContact]:
+    return list(await repository.staff_of_units(session, unit_codes=unit_codes, role=role))
+
+
+async def staff_member(*, session: AsyncSession, staff_id: UUID) -> StaffContact:
+    member = await repository.staff_member(session, staff_id)
+    if member is None:
+        raise StaffMemberNotFound()
+    return member
+
+
+async def add_staff_member(*, session: AsyncSession, values: dict) -> StaffContact:
+    now = datetime.now(UTC)
+    member = StaffContact(id=uuid7(), active=True, created_at=now, updated_at=now, **values)
+    repository.add(session, member)
+    await session.flush()
+    return member
+
+
+async def update_staff_member(*, session: AsyncSession, staff_id: UUID, changes: dict) -> StaffContact:
+    member = await staff_member(session=session, staff_id=staff_id)
+    for name, value in changes.items():
+        setattr(member, name, value)
+    member.updated_at = datetime.now(UTC)
+    await session.flush()
+    return member
+
+
+async def list_staff(*, session: AsyncSession, unit_code: str | None, after: UUID | None, limit: int):
+    return await repository.list_staff(session, unit_code=unit_code, after=after, limit=limit)
+
+
+async def staff_member_or_none(*, session: AsyncSession, staff_id: str) -> StaffContact | None:
+    try:
+        return await repository.staff_member(session, UUID(staff_id))
+    except ValueError:
+        return None
