@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from intake_api.config import IntakeSettings
-from services.settings import DEV_PII_KEY
+from services.settings import DEV_CONTACT_KEY, DEV_PII_HASH_KEY, DEV_PII_KEY
 
 REAL_SECRET = "a-real-secret-from-the-vault-8f3a91c2"
 
@@ -20,18 +20,42 @@ def test_production_refuses_the_default_pepper() -> None:
         IntakeSettings(environment="production", jwt_secret=REAL_SECRET)
 
 
+KEYS = {
+    "query_code_pepper": REAL_SECRET + "-pepper",
+    "pii_key": REAL_SECRET + "-pii",
+    "pii_hash_key": REAL_SECRET + "-hash",
+    "contact_key": REAL_SECRET + "-contact",
+}
+
+
 def test_production_with_public_keys_still_needs_the_pepper() -> None:
     with pytest.raises(ValidationError, match="query_code_pepper"):
         IntakeSettings(environment="production", jwt_public_keys=["-----BEGIN PUBLIC KEY-----..."])
-    settings = IntakeSettings(
-        environment="production", jwt_public_keys=["-----BEGIN PUBLIC KEY-----..."], query_code_pepper=REAL_SECRET
+    settings = IntakeSettings(environment="production", jwt_public_keys=["-----BEGIN PUBLIC KEY-----..."], **KEYS)
+    assert settings.secret_fields() == ("query_code_pepper", "pii_key", "pii_hash_key", "contact_key")
+
+
+def test_production_with_all_secrets() -> None:
+    settings = IntakeSettings(environment="production", jwt_secret=REAL_SECRET, **KEYS)
+    assert settings.secret_fields() == ("jwt_secret", "query_code_pepper", "pii_key", "pii_hash_key", "contact_key")
+
+
+@pytest.mark.parametrize("missing", ["pii_key", "pii_hash_key", "contact_key"])
+def test_production_refuses_each_default_pii_key(missing: str) -> None:
+    keys = {name: value for name, value in KEYS.items() if name != missing}
+    with pytest.raises(ValidationError, match=f"{missing} must be set to a real secret"):
+        IntakeSettings(environment="production", jwt_secret=REAL_SECRET, **keys)
+
+
+def test_pii_key_defaults_are_the_development_keys() -> None:
+    settings = IntakeSettings()
+    assert (settings.pii_key, settings.pii_hash_key, settings.contact_key) == (
+        DEV_PII_KEY,
+        DEV_PII_HASH_KEY,
+        DEV_CONTACT_KEY,
     )
-    assert settings.secret_fields() == ("query_code_pepper",)
-
-
-def test_production_with_both_secrets() -> None:
-    settings = IntakeSettings(environment="production", jwt_secret=REAL_SECRET, query_code_pepper=REAL_SECRET + "x")
-    assert settings.secret_fields() == ("jwt_secret", "query_code_pepper")
+    assert settings.attachment_max_bytes < settings.max_body_bytes
+    assert settings.bureau_level == "district"
 
 
 def test_development_defaults() -> None:

@@ -10,8 +10,8 @@ from intake_api.petitions.rules import (
     STAFF_ROLES,
     can_see,
     hash_query_code,
-    mask_phone,
     new_query_code,
+    query_code_matches,
     received_in_future,
     tracking_number,
 )
@@ -54,11 +54,12 @@ def test_query_code_hash_is_keyed_hmac_sha256() -> None:
 
 
 @pytest.mark.parametrize(
-    ("phone", "masked"),
-    [("13812345678", "138****5678"), ("19900000001", "199****0001"), ("13800005678", "138****5678")],
+    ("given", "matches"),
+    [("ABCD2345", True), ("abcd2345", True), (" ABCD2345 ", True), ("ABCD2346", False), ("", False)],
 )
-def test_mask_phone(phone: str, masked: str) -> None:
-    assert mask_phone(phone) == masked
+def test_query_code_matches_case_insensitively(given: str, matches: bool) -> None:
+    assert query_code_matches(given, hash_query_code("ABCD2345", pepper="p"), pepper="p") is matches
+    assert query_code_matches("ABCD2345", hash_query_code("ABCD2345", pepper="p"), pepper="other") is False
 
 
 def test_received_in_future() -> None:
@@ -72,7 +73,7 @@ def principal(*roles: str, sub: str = "u-1", jurisdiction: str | None = None) ->
     return Principal(sub=sub, roles=frozenset(roles), jurisdiction=jurisdiction)
 
 
-PETITION_OF = {"registered_by": "owner", "jurisdiction_code": "320599001001"}
+PETITION_OF = {"registered_by": "owner", "jurisdiction_code": "320599001001", "account_sub": "account"}
 
 
 @pytest.mark.parametrize(
@@ -95,6 +96,8 @@ PETITION_OF = {"registered_by": "owner", "jurisdiction_code": "320599001001"}
         (principal("department", jurisdiction="320599001001"), False),
         (principal(sub="owner"), False),  # no role at all
         (principal("handler", "petitioner", sub="owner"), True),  # no staff scope: falls back to ownership
+        (principal("petitioner", sub="account"), True),  # registered by staff, linked to the portal account
+        (principal("handler", sub="account"), False),  # the link counts for the petitioner role only
     ],
 )
 def test_can_see(who: Principal, visible: bool) -> None:

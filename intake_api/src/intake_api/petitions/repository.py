@@ -4,12 +4,13 @@ import re
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
+from intake_api.petitioners.models import Petitioner
 from intake_api.petitions.models import Petition, TimelineEntry, TrackingCounter
 from services.db import is_postgres
 
@@ -77,13 +78,78 @@ async def _next_from_counter(session: AsyncSession, *, year: int, district_code:
     return result.scalar_one()
 
 
-def add(session: AsyncSession, *objects: Petition | TimelineEntry) -> None:
+def add(session: AsyncSession, *objects: object) -> None:
     session.add_all(objects)
 
 
+def _with_details(statement):  # noqa: ANN001, ANN202 - a Select of Petition
+    return statement.options(selectinload(Petition.timeline), selectinload(Petition.petitioner))
+
+
 async def get_with_timeline(session: AsyncSession, petition_id: UUID) -> Petition | None:
-    statement = select(Petition).where(Petition.id == petition_id).options(selectinload(Petition.timeline))
+    statement = _with_details(select(Petition).where(Petition.id == petition_id))
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def get_plain(session: AsyncSession, petition_id: UUID) -> Petition | None:
+    return await session.get(Petition, petition_id)
+
+
+async def get_for_update(session: AsyncSession, petition_id: UUID) -> Petition | None:
+    """Row-locked (PostgreSQL) so that two case events of one petition apply one after the other."""
+    return await session.scalar(select(Petition).where(Petition.id == petition_id).with_for_update())
+
+
+async def latest_case_step_at(session: AsyncSession, petition_id: UUID) -> datetime | None:
+    statement = select(func.max(TimelineEntry.at)).where(
+        TimelineEntry.petition_id == petition_id, TimelineEntry.source_event_id.is_not(None)
+    )
+    return await session.scalar(statement)
+
+
+async def by_tracking_no(session: AsyncSession, tracking_no: str) -> Petition | None:
+    statement = select(Petition).where(Petition.tracking_no == tracking_no).options(selectinload(Petition.timeline))
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def earlier_of(session: AsyncSession, petitioner_id: UUID, *, limit: int = 200) -> list[Petition]:
+    """The petitioner's latest petitions (only the columns the checks read)."""
+    statement = (
+        select(Petition)
+        .where(Petition.petitioner_id == petitioner_id)
+        .order_by(Petition.id.desc())
+        .limit(limit)
+        .options(
+            load_only(
+                Petition.id, Petition.tracking_no, Petition.status, Petition.case_status, Petition.case_tier,
+                Petition.re_reviewed, Petition.repeat_of, Petition.signature,
+            )
+        )
+    )  # fmt: skip
+    return list(await session.scalars(statement))
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    after: UUID | None,
+    limit: int,
+    jurisdiction: str | None,
+    owner_sub: str | None,
+    status: str | None,
+) -> list[Petition]:
+    """Newest first; ``jurisdiction`` a code prefix, ``owner_sub`` a petitioner's own (registered or linked)."""
+    statement = select(Petition).order_by(Petition.id.desc()).limit(limit + 1)
+    if after is not None:
+        statement = statement.where(Petition.id < after)
+    if jurisdiction is not None:
+        statement = statement.where(Petition.jurisdiction_code.startswith(jurisdiction, autoescape=True))
+    if owner_sub is not None:
+        linked = select(Petitioner.id).where(Petitioner.account_sub == owner_sub)
+        statement = statement.where(or_(Petition.registered_by == owner_sub, Petition.petitioner_id.in_(linked)))
+    if status is not None:
+        statement = statement.where(Petition.status == status)
+    return list(await session.scalars(statement))
 
 
 async def set_status(session: AsyncSession, petition_id: UUID, *, status: str, at: datetime) -> bool:

@@ -1,0 +1,140 @@
+"""Building a petition row and the events intake publishes about it. No event carries an ID number, a full phone
+number or a plain name: contact data travels sealed for notify_svc alone (ADR 0007)."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from intake_api.petitioners.crypto import PetitionerCrypto
+from intake_api.petitioners.models import Petitioner
+from intake_api.petitions.models import Petition
+from intake_api.petitions.schemas import PetitionCreate, PetitionCreated
+from services.contracts import CloudEvent
+from services.contracts.intake import (
+    PetitionNotAccepted,
+    PetitionNotAcceptedData,
+    PetitionRegistered,
+    PetitionRegisteredData,
+    PetitionResolvedOnSpot,
+    PetitionResolvedOnSpotData,
+    PetitionWithdrawn,
+    PetitionWithdrawnData,
+)
+from services.ids import uuid7
+
+if TYPE_CHECKING:
+    from intake_api.petitions.checks import Screened
+    from intake_api.petitions.rules import Decision
+
+
+def new_petition(
+    request: PetitionCreate,
+    *,
+    screened: "Screened",
+    petitioner: Petitioner,
+    tracking_no: str,
+    received_at: datetime,
+    now: datetime,
+    query_code_hash: str,
+    registered_by: str,
+    district_code: str,
+    place_name: str | None = None,
+) -> Petition:
+    decision = screened.decision
+    return Petition(
+        id=uuid7(), tracking_no=tracking_no, query_code_hash=query_code_hash, channel=request.channel,
+        petitioner_id=petitioner.id, kind=request.kind, category_code=request.category_code,
+        severity=request.severity, summary=request.summary or request.content[:60], content=request.content,
+        requests=request.requests, occurred_at=request.occurred_at,
+        address=request.address or place_name or request.community_code,
+        community_code=request.community_code, jurisdiction_code=request.community_code or district_code,
+        group_size=request.group_size, representatives=request.representatives, legal_route=decision.legal_route,
+        signature=screened.signature, first_time=screened.first_time, repeat_of=decision.repeat_of,
+        skip_level=screened.skip_level, visited_level=screened.visited_level, proper_level=screened.proper_level,
+        outcome=decision.outcome, reason=decision.reason, related_tracking_no=decision.related_tracking_no,
+        notice=decision.notice,
+        re_reviewed=False, status=_STATUS[decision.outcome], registered_by=registered_by, received_at=received_at,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+
+
+_STATUS = {"accepted": "registered", "repeat": "repeat", "not_accepted": "not_accepted"}
+
+
+def created(petition: Petition, *, query_code: str, decision: "Decision") -> PetitionCreated:
+    return PetitionCreated(
+        id=petition.id,
+        tracking_no=petition.tracking_no,
+        query_code=query_code,
+        status=petition.status,
+        outcome=decision.outcome,
+        notice=decision.notice,
+        reason=decision.reason,
+        repeat_of=decision.repeat_of,
+        related_tracking_no=decision.related_tracking_no,
+        skip_level=petition.skip_level,
+    )
+
+
+def outcome_event(petition: Petition, petitioner: Petitioner, *, crypto: PetitionerCrypto, now: datetime) -> CloudEvent:
+    """``petition.registered`` for an accepted or repeat petition, ``petition.not_accepted`` otherwise."""
+    sealed = _sealed(petitioner, crypto)
+    if petition.outcome == "not_accepted":
+        return _not_accepted(petition, sealed=sealed, now=now)
+    report = petition.kind == "report"
+    data = PetitionRegisteredData(
+        petition_id=petition.id, tracking_no=petition.tracking_no, channel=petition.channel, kind=petition.kind,
+        category_code=petition.category_code, severity=petition.severity, summary="" if report else petition.summary,
+        content=None if report else petition.content, address=petition.address,
+        community_code=petition.community_code, petitioner_ref=petitioner.id, phone_masked=petitioner.phone_masked,
+        received_at=petition.received_at, first_time=petition.first_time, group_size=petition.group_size,
+        representatives=len(petition.representatives) or 1, special_needs=petitioner.special_needs,
+        repeat_of=petition.repeat_of, skip_level=petition.skip_level, visited_level=petition.visited_level,
+        proper_level=petition.proper_level, contact_sealed=sealed,
+    )  # fmt: skip
+    return PetitionRegistered.create(subject=str(petition.id), data=data)
+
+
+def _not_accepted(petition: Petition, *, sealed: str, now: datetime) -> CloudEvent:
+    data = PetitionNotAcceptedData(
+        petition_id=petition.id,
+        tracking_no=petition.tracking_no,
+        petitioner_ref=petition.petitioner_id,
+        occurred_at=now,
+        reason=petition.reason,
+        legal_route=petition.legal_route,
+        related_tracking_no=petition.related_tracking_no,
+        notice=petition.notice,
+        contact_sealed=sealed,
+    )
+    return PetitionNotAccepted.create(subject=str(petition.id), data=data)
+
+
+def resolved_on_spot(
+    petition: Petition, *, how: str, outcome: str, crypto: PetitionerCrypto, now: datetime
+) -> CloudEvent:
+    data = PetitionResolvedOnSpotData(**_closed(petition, crypto=crypto, now=now), how=how, outcome=outcome)
+    return PetitionResolvedOnSpot.create(subject=str(petition.id), data=data)
+
+
+def withdrawn(petition: Petition, *, reason: str, crypto: PetitionerCrypto, now: datetime) -> CloudEvent:
+    data = PetitionWithdrawnData(**_closed(petition, crypto=crypto, now=now), reason=reason)
+    return PetitionWithdrawn.create(subject=str(petition.id), data=data)
+
+
+def _closed(petition: Petition, *, crypto: PetitionerCrypto, now: datetime) -> dict:
+    return {
+        "petition_id": petition.id,
+        "tracking_no": petition.tracking_no,
+        "petitioner_ref": petition.petitioner_id,
+        "occurred_at": now,
+        "contact_sealed": _sealed(petition.petitioner, crypto),
+    }
+
+
+def _sealed(petitioner: Petitioner, crypto: PetitionerCrypto) -> str:
+    return crypto.seal_contact(
+        petitioner.id,
+        name=petitioner.name,
+        phone=crypto.decrypt_phone(petitioner.id, petitioner.phone_cipher),
+        email=crypto.decrypt_email(petitioner.id, petitioner.email_cipher),
+    )

@@ -1,0 +1,91 @@
+"""Keep intake's read-only copies of routing_svc's jurisdiction tree and catalogue, and answer from them.
+
+A copy that has never been filled (no event received, no demo seed) checks nothing: intake cannot refuse a code
+before it knows the list, and routing_svc validates again when it opens the case (ADR 0008)."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake_api.reference import repository
+from intake_api.reference.models import ReferenceCategory, ReferenceDepartment, ReferenceJurisdiction
+from services.contracts.routing import CatalogueUpdatedData, JurisdictionUpdatedData
+
+JURISDICTIONS, CATALOGUE = "jurisdictions", "catalogue"
+
+
+async def apply_jurisdictions(*, session: AsyncSession, data: JurisdictionUpdatedData) -> bool:
+    """False (nothing changed) for a version not newer than the one applied."""
+    if not await _newer(session, JURISDICTIONS, data.version):
+        return False
+    rows = [
+        ReferenceJurisdiction(code=n.code, name=n.name, level=n.level, parent_code=n.parent_code, active=n.active)
+        for n in data.nodes
+    ]
+    await _apply(session, ReferenceJurisdiction, rows, full=data.full)
+    await _apply_departments(session, data)  # added by part B
+    await repository.set_version(session, JURISDICTIONS, data.version)
+    return True
+
+
+async def apply_catalogue(*, session: AsyncSession, data: CatalogueUpdatedData) -> bool:
+    if not await _newer(session, CATALOGUE, data.version):
+        return False
+    rows = [
+        ReferenceCategory(code=c.code, name=c.name, parent_code=c.parent_code, active=c.active) for c in data.categories
+    ]
+    await _apply(session, ReferenceCategory, rows, full=data.full)
+    await repository.set_version(session, CATALOGUE, data.version)
+    return True
+
+
+async def _newer(session: AsyncSession, name: str, version: int) -> bool:
+    return version > await repository.lock_version(session, name)
+
+
+async def _apply(session: AsyncSession, model: type, rows: list, *, full: bool) -> None:
+    if full:
+        await repository.replace_all(session, model, rows)
+    else:
+        await repository.upsert(session, rows)
+
+
+async def category_known(*, session: AsyncSession, code: str) -> bool:
+    """An active category of the copy; any code while the copy is empty."""
+    found = await repository.category(session, code)
+    if found is not None:
+        return found.active
+    return await repository.count(session, ReferenceCategory) == 0
+
+
+async def community_known(*, session: AsyncSession, code: str) -> bool:
+    found = await repository.jurisdiction(session, code)
+    if found is not None:
+        return found.active and found.level == "community"
+    return await repository.count(session, ReferenceJurisdiction) == 0
+
+
+async def category_name(*, session: AsyncSession, code: str) -> str | None:
+    found = await repository.category(session, code)
+    return None if found is None else found.name
+
+
+# -- added by part B (on-the-spot actions): the departments a transfer form may name -------------------------------
+async def _apply_departments(session: AsyncSession, data: JurisdictionUpdatedData) -> None:
+    rows = [
+        ReferenceDepartment(code=d.code, name=d.name, levels=list(d.levels), active=d.active) for d in data.departments
+    ]
+    await _apply(session, ReferenceDepartment, rows, full=data.full)
+
+
+async def receiving_unit_name(*, session: AsyncSession, code: str) -> str | None:
+    """The name of an active department or jurisdiction of the copies; None for an unknown or inactive code."""
+    found = await repository.department(session, code) or await repository.jurisdiction(session, code)
+    return found.name if found is not None and found.active else None
+
+
+async def place_name(*, session: AsyncSession, code: str | None) -> str | None:
+    """``清河区长桥街道柳岸社区`` for a community code of the copy (names from the district down); None if unknown."""
+    names = []
+    while code is not None and (node := await repository.jurisdiction(session, code)) is not None:
+        names.insert(0, node.name)
+        code = node.parent_code
+    return "".join(names) or None
