@@ -199,6 +199,8 @@ async def test_a_different_matter_of_the_same_petitioner_is_accepted(system: Run
     first = (await post(system, body := person(content=LEAK))).json()
     other = (await post(system, {**body, "content": WAGES, "category_code": "0502"})).json()
     assert (other["outcome"], other["repeat_of"]) == ("accepted", None)
+    assert (first["first_time"], first["guide"]) == (True, "/intake/v1/guide")
+    assert (other["first_time"], other["guide"]) == (False, None)
     [event] = await events_of(system, other["id"])
     assert event["data"]["first_time"] is False
     [first_event] = await events_of(system, first["id"])

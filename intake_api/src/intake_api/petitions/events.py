@@ -60,6 +60,9 @@ def new_petition(
 _STATUS = {"accepted": "registered", "repeat": "repeat", "not_accepted": "not_accepted"}
 
 
+GUIDE_PATH = "/intake/v1/guide"
+
+
 def created(petition: Petition, *, query_code: str, decision: "Decision") -> PetitionCreated:
     return PetitionCreated(
         id=petition.id,
@@ -72,6 +75,8 @@ def created(petition: Petition, *, query_code: str, decision: "Decision") -> Pet
         repeat_of=decision.repeat_of,
         related_tracking_no=decision.related_tracking_no,
         skip_level=petition.skip_level,
+        first_time=petition.first_time,
+        guide=GUIDE_PATH if petition.first_time else None,
     )
 
 

@@ -104,6 +104,10 @@ class PetitionCreated(BaseModel):
     repeat_of: UUID | None = None
     related_tracking_no: str | None = None
     skip_level: bool
+    first_time: bool = Field(description="是否初次信访")
+    guide: str | None = Field(
+        default=None, description="初次信访人应获得的《信访指南》地址（当场提供，版本见 GET /intake/v1/guide）"
+    )
 
 
 class TimelineEntryRead(BaseModel):
