@@ -1,0 +1,101 @@
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+
+from screening_svc.dependencies import Settings
+from screening_svc.grids.rules import MANAGER_ROLES, scope_of
+from screening_svc.residents import service
+from screening_svc.residents.schemas import ResidentCreate, ResidentRead
+from services.http.auth import Principal, require_roles
+from services.http.dependencies import SessionDep
+from services.http.errors import PROBLEM_RESPONSES, problem_responses
+from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
+from services.pii import Cipher
+
+router = APIRouter(prefix="/special-residents", tags=["重点人员"], responses=PROBLEM_RESPONSES)
+
+Keeper = Annotated[Principal, require_roles("grid_worker", "informant", *MANAGER_ROLES)]
+"""The grid's workers and informants, and the staff above; not volunteers (ADR 0016)."""
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ResidentRead,
+    operation_id="register_special_resident",
+    responses=problem_responses(415),
+    summary="登记重点人员",
+    description="网格员或辖区工作人员在其网格登记独居老人、困难家庭、信访老户、残疾人等重点人员。姓名、住址、电话"
+    "加密保存；走访周期随类别确定。网格不在范围内或类别未配置时返回 422。支持 Idempotency-Key。",
+)
+async def register_special_resident(
+    body: ResidentCreate,
+    session: SessionDep,
+    principal: Keeper,
+    settings: Settings,
+    request: Request,
+    key: IdempotencyKey = None,
+):
+    async def create() -> ResidentRead:
+        return await service.register_resident(
+            session=session,
+            request=body,
+            scope=scope_of(principal),
+            cipher=Cipher(settings.pii_key),
+            categories=settings.resident_categories,
+            registered_by=principal.sub,
+            now=datetime.now(UTC),
+        )
+
+    print_ = fingerprint(method="POST", path=request.url.path, body=body)
+    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+
+
+@router.get(
+    "",
+    response_model=Page[ResidentRead],
+    operation_id="list_special_residents",
+    summary="重点人员名册",
+    description="调用者范围内网格的重点人员（姓名脱敏），含最近走访日期；可按网格筛选，游标分页。",
+)
+async def list_special_residents(
+    session: SessionDep,
+    principal: Keeper,
+    settings: Settings,
+    grid_code: Annotated[str | None, Query(pattern=r"^\d{14}$", description="只看该网格")] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[ResidentRead]:
+    residents = await service.list_residents(
+        session=session,
+        scope=scope_of(principal),
+        grid_code=grid_code,
+        after=cursor_uuid(cursor),
+        limit=limit + 1,
+        cipher=Cipher(settings.pii_key),
+        categories=settings.resident_categories,
+    )
+    return page_of(residents, limit=limit)
+
+
+@router.get(
+    "/{resident_id}",
+    response_model=ResidentRead,
+    operation_id="get_special_resident",
+    responses=problem_responses(404),
+    summary="查看重点人员",
+    description="重点人员详情（全名、住址，电话脱敏）。仅网格的网格员、信息员及上级可见；范围外返回 404。",
+)
+async def get_special_resident(
+    resident_id: UUID, session: SessionDep, principal: Keeper, settings: Settings
+) -> ResidentRead:
+    return await service.get_resident(
+        session=session,
+        resident_id=resident_id,
+        scope=scope_of(principal),
+        cipher=Cipher(settings.pii_key),
+        categories=settings.resident_categories,
+    )
