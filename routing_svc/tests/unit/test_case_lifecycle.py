@@ -50,6 +50,7 @@ EXPECTED = {
         (state, A.CLOSE): S.CLOSED for state in (S.NOT_ACCEPTED, S.STEERED, S.REPLIED, S.EVALUATED, S.REVIEWED, S.FINAL)
     },
     **{(state, A.WITHDRAW): S.CLOSED for state in State if state is not S.CLOSED},
+    **{(state, A.RESOLVE_ON_SPOT): S.CLOSED for state in State if state is not S.CLOSED},
 }
 
 
@@ -100,6 +101,7 @@ def test_the_table_covers_every_action() -> None:
         (A.CLOSE, {"handler"}, False),
         (A.CLOSE, {"supervisor"}, True),
         (A.WITHDRAW, {"admin"}, False),
+        (A.RESOLVE_ON_SPOT, {"admin"}, False),
         (A.FINALIZE, {"admin"}, False),
         (A.EVALUATE, {"petitioner"}, False),
         (A.ESCALATE, {"department"}, True),
@@ -110,7 +112,7 @@ def test_roles(action: Action, roles: set[str], allowed: bool) -> None:
     assert may_take(action, frozenset(roles)) is allowed
 
 
-@pytest.mark.parametrize("action", [a for a in Action if a not in (A.WITHDRAW, A.FINALIZE)])
+@pytest.mark.parametrize("action", [a for a in Action if a not in (A.WITHDRAW, A.RESOLVE_ON_SPOT, A.FINALIZE)])
 def test_admin_may_request_every_action(action: Action) -> None:
     assert may_take(action, frozenset({"admin"}))
 

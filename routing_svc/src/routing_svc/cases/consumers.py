@@ -1,11 +1,12 @@
-"""When a petition is registered or a grid finding escalated, open its case; when a petition is withdrawn, close it."""
+"""When a petition is registered or a grid finding escalated, open its case; when a petition is withdrawn or resolved
+on the spot at reception, close it."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing_svc.cases import rules, service, workflow
 from routing_svc.clocks import ClockLimits
 from routing_svc.config import RoutingSettings
-from services.contracts.intake import PetitionRegistered, PetitionWithdrawn
+from services.contracts.intake import PetitionRegistered, PetitionResolvedOnSpot, PetitionWithdrawn
 from services.contracts.screening import ConflictEscalated
 
 
@@ -31,8 +32,12 @@ def handlers(settings: RoutingSettings) -> dict:
     async def when_petition_withdrawn_close_case(session: AsyncSession, event: PetitionWithdrawn) -> None:
         await service.close_withdrawn(session=session, event=event, policy=policy)
 
+    async def when_petition_resolved_on_spot_close_case(session: AsyncSession, event: PetitionResolvedOnSpot) -> None:
+        await service.close_resolved_on_spot(session=session, event=event, policy=policy)
+
     return {
         PetitionRegistered: when_petition_registered_open_case,
         ConflictEscalated: when_conflict_escalated_open_case,
         PetitionWithdrawn: when_petition_withdrawn_close_case,
+        PetitionResolvedOnSpot: when_petition_resolved_on_spot_close_case,
     }

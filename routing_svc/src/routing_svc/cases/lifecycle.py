@@ -2,7 +2,8 @@
 
 opened → assigned → signed | objected (the sender reassigns or insists) → accepted | not_accepted | steered →
 in_handling → extended → replied → evaluated → review_requested → reviewed → re_review_requested → re_reviewed →
-final → closed. Escalation sends a case one tier up (back to assigned); a withdrawal closes it from any open state.
+final → closed. Escalation sends a case one tier up (back to assigned); a withdrawal, or a resolution on the spot at
+reception (consultation answered, mediation agreed), closes it from any open state.
 """
 
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class Action(StrEnum):
     ESCALATE = "escalate"
     CLOSE = "close"
     WITHDRAW = "withdraw"
+    RESOLVE_ON_SPOT = "resolve-on-spot"
 
 
 S = State
@@ -78,6 +80,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.ESCALATE: (ESCALATABLE, S.ASSIGNED),
     Action.CLOSE: (CLOSABLE, S.CLOSED),
     Action.WITHDRAW: (OPEN_STATES, S.CLOSED),
+    Action.RESOLVE_ON_SPOT: (OPEN_STATES, S.CLOSED),
 }
 
 UNIT_ROLES = frozenset({"handler", "department", "admin"})
@@ -103,6 +106,7 @@ ROLES: dict[Action, frozenset[str]] = {
     Action.ESCALATE: frozenset({"handler", "department", "supervisor", "admin"}),
     Action.CLOSE: frozenset({"supervisor", "admin"}),
     Action.WITHDRAW: frozenset(),  # from intake's withdrawal event only
+    Action.RESOLVE_ON_SPOT: frozenset(),  # from intake's resolved-on-the-spot event only
 }
 UNIT_ACTIONS = frozenset(
     {Action.SIGN, Action.OBJECT, Action.ACCEPT, Action.REJECT, Action.STEER, Action.START, Action.REPLY}

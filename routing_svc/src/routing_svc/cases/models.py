@@ -7,6 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from routing_svc.db import Base
 from services.db.types import UTCDateTime
 
+_NOT_CLOSED = text("status <> 'closed'")
+_LAPSED = text("lapsed_at IS NOT NULL")
+
 
 class Case(Base):
     """A petition or an escalated grid finding as the unit that must solve it sees it.
@@ -21,6 +24,18 @@ class Case(Base):
         Index("ix_cases_district_code_id", "district_code", "id"),
         Index("ix_cases_street_code_id", "street_code", "id"),
         Index("ix_cases_district_code_received_at", "district_code", "received_at"),  # figures by period
+        # open cases of a scope in id order (the queue filtered by state); bench/routing_cases.py, migration 0005
+        Index("ix_cases_open_unit_code_id", "unit_code", "id", postgresql_where=_NOT_CLOSED, sqlite_where=_NOT_CLOSED),
+        Index(
+            "ix_cases_open_street_code_id", "street_code", "id", postgresql_where=_NOT_CLOSED, sqlite_where=_NOT_CLOSED
+        ),
+        Index(
+            "ix_cases_open_district_code_id",
+            "district_code",
+            "id",
+            postgresql_where=_NOT_CLOSED,
+            sqlite_where=_NOT_CLOSED,
+        ),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -91,7 +106,11 @@ class CaseClock(Base):
     time or the lapse); it is NULL once the clock stopped or lapsed, so the sweep reads only what is due."""
 
     __tablename__ = "case_clocks"
-    __table_args__ = (UniqueConstraint("case_id", "kind", "round"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "kind", "round"),
+        # the KPI's overdue cases of a period (migration 0005)
+        Index("ix_case_clocks_lapsed_at", "lapsed_at", postgresql_where=_LAPSED, sqlite_where=_LAPSED),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

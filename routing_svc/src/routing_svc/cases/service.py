@@ -13,7 +13,7 @@ from routing_svc.cases.lifecycle import Action
 from routing_svc.cases.models import Case, CaseStep
 from routing_svc.clocks import ClockKind, compute_due
 from services.contracts import routing as contracts
-from services.contracts.intake import PetitionRegistered, PetitionWithdrawn
+from services.contracts.intake import PetitionRegistered, PetitionResolvedOnSpot, PetitionWithdrawn
 from services.contracts.screening import ConflictEscalated
 from services.http.auth import Principal
 from services.ids import uuid7
@@ -198,12 +198,34 @@ def _new_case(opening: Opening, routing: rules.Routing, place: rules.Place, *, k
 
 async def close_withdrawn(*, session: AsyncSession, event: PetitionWithdrawn, policy: workflow.Policy) -> Case | None:
     """The petitioner withdrew: the case closes from whatever open state it is in; a closed case stays as it is."""
-    case = await repository.get_by_petition(session, event.data.petition_id)
+    return await _close_for_petition(
+        session, event.data.petition_id, Action.WITHDRAW, how="withdrawn", reason=event.data.reason, policy=policy
+    )
+
+
+async def close_resolved_on_spot(
+    *, session: AsyncSession, event: PetitionResolvedOnSpot, policy: workflow.Policy
+) -> Case | None:
+    """Reception resolved the petition on the spot (consultation or mediation): its case, if one opened, closes."""
+    return await _close_for_petition(
+        session,
+        event.data.petition_id,
+        Action.RESOLVE_ON_SPOT,
+        how="resolved",
+        reason=event.data.outcome,
+        policy=policy,
+    )
+
+
+async def _close_for_petition(
+    session: AsyncSession, petition_id: UUID, action: Action, *, how: str, reason: str, policy: workflow.Policy
+) -> Case | None:
+    case = await repository.get_by_petition(session, petition_id)
     if case is None or case.status == "closed":
         return case
     ch = await workflow.change(session, case, actor=workflow.SYSTEM_ACTOR, at=datetime.now(UTC), policy=policy)
-    workflow.apply(ch, Action.WITHDRAW, reason=event.data.reason)
-    await close_now(ch, how="withdrawn")
+    workflow.apply(ch, action, reason=reason)
+    await close_now(ch, how=how)
     return case
 
 

@@ -11,7 +11,12 @@ REFERENCE_DATA: tuple[type[CloudEvent], ...] = (routing.JurisdictionUpdated, rou
 
 CONSUMED_BY: dict[str, tuple[type[CloudEvent], ...]] = {
     "intake": (*routing.CASE_EVENTS, *REFERENCE_DATA),
-    "routing": (intake.PetitionRegistered, intake.PetitionWithdrawn, screening.ConflictEscalated),
+    "routing": (
+        intake.PetitionRegistered,
+        intake.PetitionWithdrawn,
+        intake.PetitionResolvedOnSpot,
+        screening.ConflictEscalated,
+    ),
     "screening": (*routing.CASE_EVENTS, *REFERENCE_DATA),
     "notify": (*intake.EVENTS, *routing.CASE_EVENTS, *screening.EVENTS),
 }

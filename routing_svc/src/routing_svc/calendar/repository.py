@@ -1,0 +1,29 @@
+"""Every query of the official calendar entered through the API."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from routing_svc.calendar.models import CalendarDay, CalendarYear
+
+
+async def get_year(session: AsyncSession, year: int) -> CalendarYear | None:
+    return await session.get(CalendarYear, year)
+
+
+async def days_of(session: AsyncSession, *, years: Sequence[int] | None = None) -> Sequence[CalendarDay]:
+    statement = select(CalendarDay).order_by(CalendarDay.day)
+    if years is not None:
+        statement = statement.where(CalendarDay.year.in_(years))
+    return (await session.scalars(statement)).all()
+
+
+async def entered_years(session: AsyncSession) -> Sequence[int]:
+    return (await session.scalars(select(CalendarYear.year).order_by(CalendarYear.year))).all()
+
+
+async def replace_year(session: AsyncSession, *, year: CalendarYear, days: Sequence[CalendarDay]) -> None:
+    await session.execute(delete(CalendarDay).where(CalendarDay.year == year.year))
+    await session.merge(year)
+    session.add_all(days)
