@@ -33,6 +33,7 @@ class QueueFilter:
 
     scope: tuple[str, str] | None
     petition_id: UUID | None = None
+    finding_id: UUID | None = None
     states: tuple[str, ...] = ()
     category_code: str | None = None
     due_before: datetime | None = None
@@ -48,6 +49,8 @@ def _filtered(criteria: QueueFilter):
         statement = statement.where(getattr(Case, column) == code)
     if criteria.petition_id is not None:
         statement = statement.where(Case.petition_id == criteria.petition_id)
+    if criteria.finding_id is not None:
+        statement = statement.where(Case.finding_id == criteria.finding_id)
     if criteria.states:
         statement = statement.where(Case.status.in_(criteria.states))
     if criteria.category_code is not None:

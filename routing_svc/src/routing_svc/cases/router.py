@@ -43,16 +43,19 @@ UPDATE_RESPONSES = (
     operation_id="list_cases",
     summary="案件列表",
     description="本辖区的案件（社区看本社区，街道看所辖社区，区看全部，部门看本部门），按立案先后排序，游标分页。"
-    "可按 petition_id 查找某信访件对应的案件。",
+    "可按 petition_id 查找某信访件对应的案件，按 finding_id 查找网格排查上交的案件。",
 )
 async def list_cases(
     session: SessionDep,
     principal: CaseReader,
     petition_id: Annotated[UUID | None, Query(description="信访件 ID")] = None,
+    finding_id: Annotated[UUID | None, Query(description="网格排查发现 ID")] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[CaseRead]:
-    criteria = repository.QueueFilter(scope=None, petition_id=petition_id, after=cursor_uuid(cursor))
+    criteria = repository.QueueFilter(
+        scope=None, petition_id=petition_id, finding_id=finding_id, after=cursor_uuid(cursor)
+    )
     cases = await service.list_cases(session=session, principal=principal, criteria=criteria, limit=limit + 1)
     return page_of(await views.case_views(session, cases), limit=limit)
 

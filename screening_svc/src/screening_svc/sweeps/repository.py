@@ -127,7 +127,7 @@ async def resident_gaps(
 
 async def sent_gaps(session: AsyncSession, week: str) -> set[tuple[str, str]]:
     statement = select(SweepGapSent.gap, SweepGapSent.subject).where(SweepGapSent.week == week)
-    return set((await session.execute(statement)).tuples().all())
+    return set((await session.execute(statement)).all())
 
 
 def record_gap_sent(session: AsyncSession, *, week: str, gap: str, subject: str, at: datetime) -> None:
