@@ -32,7 +32,7 @@ async def insert(session: AsyncSession, petitioner: Petitioner) -> bool:
     try:
         async with session.begin_nested():
             session.add(petitioner)
-            await session.flush()
+            await session.flush([petitioner])  # only this row inside the savepoint
     except IntegrityError:
         return False
     return True
