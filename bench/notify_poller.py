@@ -70,7 +70,7 @@ class NotificationWatcher:
         max_lag_ms: int = 500,
         sweep_every: float = 1.0,
         sweep_window_ms: int = 3000,
-        template: str = "petition.received",
+        template: str = "petition.receipt",
     ) -> None:
         self.client, self.url, self.headers = client, url, headers
         self.interval, self.lag_ms, self.max_lag_ms = interval, lag_ms, max_lag_ms
@@ -149,7 +149,7 @@ class NotificationWatcher:
             self._seen_ids.add(item["id"])
             self._newest_ms = max(self._newest_ms, uuid7_ms(item["id"]))
             petition_id = item["petition_id"]
-            if item["template"] == self.template and petition_id:
+            if item["template_key"] == self.template and petition_id:
                 self.first_seen.setdefault(petition_id, now)
                 was_awaited = self._awaited.pop(petition_id, None) is not None
                 below_fast_scans = uuid7_ms(item["id"]) < self._fast_floor_ms

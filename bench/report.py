@@ -105,7 +105,7 @@ def _delay_lines(p: dict, delay: dict, targets: dict) -> list[str]:
     d, post, poll = delay["delay_ms"], delay["post"], delay["polling"]
     period = poll["mean_scan_period_ms"]
     return [
-        f"delay 201 -> 'petition.received' listed, open loop {p['rate']}/s for {p['duration_s']} s: "
+        f"delay 201 -> 'petition.receipt' listed, open loop {p['rate']}/s for {p['duration_s']} s: "
         f"p50 {_fmt(d['p50'], ' ms')}, p99 {_fmt(d['p99'], ' ms')}, max {_fmt(d['max'], ' ms')}; "
         f"{delay['arrived']}/{delay['petitions']} arrived, {delay['missing_after_timeout']} missing after "
         f"{delay['timeout_s']} s",

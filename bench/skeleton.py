@@ -12,6 +12,7 @@ See bench/README.md.
 import argparse
 import asyncio
 import contextlib
+import itertools
 import secrets
 import shutil
 import signal
@@ -20,13 +21,13 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import report
 from cpu import CpuMeter, background_load, wait_quiet
-from loadgen import ConnectionPool, PostTarget, closed_loop, ms, open_loop, percentile
+from loadgen import ConnectionPool, closed_loop, ms, open_loop, percentile
 from notify_poller import NotificationWatcher
 from procs import (
     PG_URL,
@@ -42,10 +43,11 @@ from procs import (
     wait_ready,
 )
 
-from intake_api.petitions.schemas import _EXAMPLE
+from intake_api.petitions.schemas import EXAMPLE
+from services.pii import id_check_digit
 
 BENCH_DIR = Path(__file__).resolve().parent
-BODY = dict(_EXAMPLE)
+BODY = dict(EXAMPLE)
 # (package, env prefix, name = URL prefix); consumers first so their queues are bound before intake publishes.
 SERVICES = (
     ("routing_svc", "ROUTING_", "routing"),
@@ -60,6 +62,23 @@ DELAY_P99_TARGET_MS = 1000
 IDLE_BUSY_CORES = 0.3
 MAX_SEND_LAG_MS = 100
 LOG_MARKERS = ("handler failed", "outbox relay failed", "Traceback", "duplicate event ignored")
+
+
+class FreshPetitionerTarget:
+    """A ``loadgen.PostTarget`` sending ``BODY`` with a new valid ID number each time. Since repeat detection
+    (issue 3) the same petitioner with the same content is a repeat or "in process below" (no receipt notice), so
+    one fixed body would measure the repeat path and leave the delay phase without receipts."""
+
+    _numbers = itertools.count()
+
+    def __init__(self, pool: ConnectionPool, url: str, headers: dict[str, str]) -> None:
+        self.pool, self.url, self.headers = pool, url, headers
+
+    @property
+    def body(self) -> dict:
+        n = next(self._numbers)
+        first17 = f"320502{date(1950, 1, 1) + timedelta(days=n // 1000):%Y%m%d}{n % 1000:03d}"
+        return {**BODY, "petitioner": {**BODY["petitioner"], "id_number": first17 + id_check_digit(first17)}}
 
 
 @dataclass
@@ -179,7 +198,7 @@ async def connection_pool() -> AsyncIterator[ConnectionPool]:
 
 async def measure_throughput(target: Target, args: argparse.Namespace) -> dict:
     async with connection_pool() as pool:
-        post = PostTarget(pool, target.post_url, target.headers, BODY)
+        post = FreshPetitionerTarget(pool, target.post_url, target.headers)
         await closed_loop(post, clients=args.clients, seconds=args.warmup)
         with CpuMeter(target.pids) as cpu:
             result = await closed_loop(post, clients=args.clients, seconds=args.duration)
@@ -199,7 +218,7 @@ async def measure_delay(target: Target, args: argparse.Namespace) -> dict:
 
         poller = asyncio.create_task(watcher.run())
         try:
-            post = PostTarget(pool, target.post_url, target.headers, BODY)
+            post = FreshPetitionerTarget(pool, target.post_url, target.headers)
             await open_loop(post, rate=args.rate, seconds=min(args.warmup, 3.0))
             with CpuMeter(target.pids) as cpu:
                 load = await open_loop(post, rate=args.rate, seconds=args.duration, on_created=on_created)

@@ -23,7 +23,21 @@ class Case(Base):
         Index("ix_cases_unit_code_id", "unit_code", "id"),
         Index("ix_cases_district_code_id", "district_code", "id"),
         Index("ix_cases_street_code_id", "street_code", "id"),
-        Index("ix_cases_district_code_received_at", "district_code", "received_at"),  # figures by period
+        Index(  # figures by period; on PostgreSQL it carries what the KPI counts (migration 0005)
+            "ix_cases_district_code_received_at",
+            "district_code",
+            "received_at",
+            postgresql_include=[
+                "id",
+                "closed_at",
+                "closed_how",
+                "tier",
+                "rating",
+                "mode",
+                "skip_level",
+                "repeat_count",
+            ],
+        ),
         # open cases of a scope in id order (the queue filtered by state); bench/routing_cases.py, migration 0005
         Index("ix_cases_open_unit_code_id", "unit_code", "id", postgresql_where=_NOT_CLOSED, sqlite_where=_NOT_CLOSED),
         Index(
@@ -110,6 +124,12 @@ class CaseClock(Base):
         UniqueConstraint("case_id", "kind", "round"),
         # the KPI's overdue cases of a period (migration 0005)
         Index("ix_case_clocks_lapsed_at", "lapsed_at", postgresql_where=_LAPSED, sqlite_where=_LAPSED),
+        # a case's clocks with their outcomes, index-only for the KPI (migration 0005)
+        Index(
+            "ix_case_clocks_case_id_outcome",
+            "case_id",
+            postgresql_include=["kind", "due_at", "stopped_at", "lapsed_at"],
+        ),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)

@@ -1,0 +1,544 @@
+"""Notify fan-out benchmark: events from the bus to SMS, e-mail, the staff inbox and 5 webhook subscribers.
+
+    .venv/bin/python bench/notify_fanout.py [--events 10000] [--rate 200] [--variants healthy,slow,dead]
+                                            [--notify-procs 1] [--drain-timeout 180] [--max-wait-idle 60]
+                                            [--profile] [--keep-workdir]
+
+Per variant, on a fresh scratch database and RabbitMQ namespace:
+
+1. notify_svc's migrations on `bench_notify_<rand>`; the fakes (`notify_fakes.py`: SMS gateway, SMTP server, webhook
+   receivers, all timestamping receipt); `--notify-procs` uvicorn processes of notify_svc with the bus
+   `bench-notify-<rand>`, the demo staff directory, the SMS gateway and SMTP pointed at the fakes, loopback
+   allowlisted with plain http, quiet hours off (so the result does not depend on the time of day).
+2. 5 webhook subscriptions (both event types) through `POST /notify/v1/webhooks/subscriptions`.
+   Variant `slow`: subscriber 5 answers only after 10 s; `dead`: nobody listens on subscriber 5's port.
+3. `--events` events published to the exchange at `--rate`/s (open loop, each publish on schedule, publisher
+   confirms): pairs of `petition.registered` (contact sealed with notify's dev contact key, as intake seals it)
+   and `case.assigned` for the same petition 2 s later, in the 12 demo communities.
+   Each pair: petitioner SMS + e-mail twice, handler inbox + e-mail once; 5 webhook deliveries per event.
+4. Until every notification is settled and subscribers 1–4 have every delivery (or `--drain-timeout` after the last
+   publish). Delay = receipt (the fake's wall clock; inbox: the row's `sent_at`) − publish time of the event.
+5. Results: bench/results/notify-fanout-<UTC timestamp>.json (+ the table on stdout): delays per channel and per
+   subscriber, deliveries per second, CPU by group (notify = ``services``, the fakes, others), notify's CPU per event,
+   PostgreSQL transactions and tuples per event, and with ``--profile`` a CPU profile of notify (cProfile).
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import secrets
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+import report
+from cpu import TICKS, CpuMeter, background_load
+from loadgen import ms, percentile
+from procs import (
+    PG_URL,
+    Proc,
+    child_env,
+    free_port,
+    rabbit_namespace,
+    run_checked,
+    scratch_databases,
+    start_process,
+    stop_processes,
+    uvicorn_argv,
+    wait_ready,
+)
+
+from services.contracts.intake import PetitionRegistered, PetitionRegisteredData
+from services.contracts.routing import CaseAssigned
+from services.ids import uuid7
+from services.messaging.bus import OutgoingMessage
+from services.messaging.rabbitmq import RabbitMQBus
+from services.pii import seal
+from services.settings import DEV_CONTACT_KEY
+
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+BENCH_DIR = Path(__file__).resolve().parent
+COMMUNITIES = [f"320599{street:03d}{n:03d}" for street in (1, 2, 3) for n in (1, 2, 3, 4)]
+SUBSCRIBERS = 5
+EVENT_TYPES = [PetitionRegistered.event_type, CaseAssigned.event_type]
+TARGET_P99_S = 2.0
+
+
+# -- events ---------------------------------------------------------------------------------------------------------
+
+
+def build_events(count: int, rate: float) -> list[tuple[str, str, bytes]]:
+    """(event id, type, body) in publishing order: a petition's registration, its assignment about 2 s later."""
+    lag = max(1, round(2.0 * rate / 2))  # pairs published between a registration and its assignment
+    pairs = count // 2
+    registered, assigned = [], []
+    for p in range(pairs):
+        petition_id, petitioner, case_id = uuid7(), uuid7(), uuid7()
+        community, phone = COMMUNITIES[p % len(COMMUNITIES)], f"139{p:08d}"
+        contact = {"name": "张三", "phone": phone, "email": f"petitioner{p}@example.cn"}
+        tracking_no = f"2026-320599-{p + 1:06d}"
+        data = PetitionRegisteredData.model_validate(
+            PetitionRegistered.example
+            | {
+                "petition_id": str(petition_id),
+                "tracking_no": tracking_no,
+                "community_code": community,
+                "petitioner_ref": str(petitioner),
+                "phone_masked": f"139****{phone[-4:]}",
+                "contact_sealed": seal(contact, key=DEV_CONTACT_KEY, bind=f"contact:{petitioner}"),
+            }
+        )
+        registered.append(PetitionRegistered.create(subject=str(petition_id), data=data))
+        case = CaseAssigned.model_fields["data"].annotation.model_validate(
+            CaseAssigned.example
+            | {
+                "case_id": str(case_id),
+                "petition_id": str(petition_id),
+                "tracking_no": tracking_no,
+                "unit_code": community,
+                "co_unit_codes": [],
+            }
+        )
+        assigned.append(CaseAssigned.create(subject=str(case_id), data=case))
+    ordered = []
+    for i in range(pairs + lag):
+        if i < pairs:
+            ordered.append(registered[i])
+        if i >= lag:
+            ordered.append(assigned[i - lag])
+    return [(event.id, event.type, event.to_json().encode()) for event in ordered]
+
+
+async def publish_open_loop(bus: RabbitMQBus, events: list[tuple[str, str, bytes]], rate: float) -> dict:
+    """Each event on schedule (``i / rate``) whatever the earlier ones take; returns publish times and lateness."""
+    published: dict[str, float] = {}
+    behind: list[float] = []
+    errors: Counter = Counter()
+    tasks = []
+
+    async def one(event_id: str, event_type: str, body: bytes) -> None:
+        published[event_id] = time.time()
+        try:
+            await bus.publish([OutgoingMessage(event_id, event_type, body)])
+        except Exception as exc:  # noqa: BLE001 - counted and reported
+            errors[type(exc).__name__] += 1
+            published.pop(event_id, None)
+
+    started = time.monotonic()
+    for i, (event_id, event_type, body) in enumerate(events):
+        due = started + i / rate
+        if (wait := due - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
+        behind.append(time.monotonic() - due)
+        tasks.append(asyncio.create_task(one(event_id, event_type, body)))
+    await asyncio.gather(*tasks)
+    return {
+        "published": published,
+        "seconds": round(time.monotonic() - started, 2),
+        "behind_schedule_p99_ms": ms(percentile(behind, 99)),
+        "errors": dict(errors),
+    }
+
+
+# -- the system under test ------------------------------------------------------------------------------------------
+
+
+def notify_env(database: str, namespace: str, ports: dict[str, int]) -> dict[str, str]:
+    settings = {
+        "DATABASE_URL": PG_URL.format(db=database),
+        "BUS": "rabbitmq",
+        "BUS_NAMESPACE": namespace,
+        "DEMO_DATA": "true",
+        "SMS_GATEWAY_URL": f"http://127.0.0.1:{ports['sms']}/sms",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(ports["smtp"]),
+        "WEBHOOK_ALLOWLIST": '["127.0.0.1/32"]',
+        "WEBHOOK_ALLOW_HTTP": "true",
+        "QUIET_START": "00:00",
+        "QUIET_END": "00:00",
+        "LOG_LEVEL": "WARNING",
+    }
+    return child_env(**{"NOTIFY_" + key: value for key, value in settings.items()})
+
+
+def admin_token() -> str:
+    from notify_svc.config import NotifySettings
+    from services.http.auth import issue_token
+
+    return issue_token(settings=NotifySettings(), sub="bench", roles=["admin"], jurisdiction="320599")
+
+
+async def wait_ports(ports: list[int], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    for port in ports:
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"port {port} not listening") from None
+                await asyncio.sleep(0.1)
+
+
+async def subscribe(base: str, hook_ports: list[int]) -> dict[str, int]:
+    """Subscription id -> receiver number (1..5)."""
+    headers = {"Authorization": f"Bearer {admin_token()}"}
+    found = {}
+    async with httpx.AsyncClient(timeout=10, headers=headers) as client:
+        for number, port in enumerate(hook_ports, start=1):
+            body = {
+                "owner": f"BENCH-{number}",
+                "url": f"http://127.0.0.1:{port}/hooks/{number}",
+                "event_types": EVENT_TYPES,
+                "description": f"基准测试订阅 {number}",
+            }
+            response = await client.post(f"{base}/notify/v1/webhooks/subscriptions", json=body)
+            if response.status_code != 201:
+                raise RuntimeError(f"subscription refused: {response.status_code} {response.text}")
+            found[response.json()["id"]] = number
+    return found
+
+
+async def progress(conn: asyncpg.Connection) -> dict:
+    notes = await conn.fetch("select status, count(*) from notifications group by status")
+    hooks = await conn.fetch(
+        "select subscription_id::text as sub, status, count(*) from webhook_deliveries group by 1, 2"
+    )
+    return {
+        "notifications": {r["status"]: r["count"] for r in notes},
+        "deliveries": [(r["sub"], r["status"], r["count"]) for r in hooks],
+    }
+
+
+def drained(state: dict, *, expected_notifications: int, healthy: set[str], events: int) -> bool:
+    notes = state["notifications"]
+    settled = notes.get("sent", 0) + notes.get("failed", 0)
+    if settled < expected_notifications or notes.get("pending", 0) or notes.get("sending", 0):
+        return False
+    delivered = Counter({sub: n for sub, status, n in state["deliveries"] if status == "delivered"})
+    return all(delivered[sub] >= events for sub in healthy)
+
+
+async def database_counters(conn: asyncpg.Connection) -> dict[str, int]:
+    await asyncio.sleep(1.0)  # let the backends report their statistics
+    row = await conn.fetchrow(
+        "select xact_commit + xact_rollback as transactions, tup_returned, tup_fetched, tup_inserted, tup_updated"
+        " from pg_stat_database where datname = current_database()"
+    )
+    return dict(row)
+
+
+def process_seconds(pid: int) -> float:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+# -- one variant ----------------------------------------------------------------------------------------------------
+
+
+async def run_variant(args: argparse.Namespace, variant: str, workdir: Path) -> dict:
+    tag = secrets.token_hex(4)
+    database, namespace = f"bench_notify_{tag}", f"bench-notify-{tag}"
+    ports = {"sms": free_port(), "smtp": free_port()}
+    hook_ports = [free_port() for _ in range(SUBSCRIBERS)]
+    listening = hook_ports if variant != "dead" else hook_ports[:-1]
+    receipts_path = workdir / f"receipts-{variant}.json"
+    env = notify_env(database, namespace, ports)
+    procs: list[Proc] = []
+    print(f"[{variant}] building {args.events} events …", flush=True)
+    events = build_events(args.events, args.rate)
+    async with scratch_databases([database]), rabbit_namespace(namespace):
+        await run_checked(
+            "migrate-notify", [sys.executable, "-m", "services.db.migrate_cli", "notify_svc"], env, workdir
+        )
+        fakes_argv = [
+            sys.executable, str(BENCH_DIR / "notify_fakes.py"), "--out", str(receipts_path),
+            "--sms-port", str(ports["sms"]), "--smtp-port", str(ports["smtp"]),
+            "--hook-ports", ",".join(map(str, listening)),
+            "--slow-port", str(hook_ports[-1] if variant == "slow" else 0), "--slow-seconds", str(args.slow_seconds),
+        ]  # fmt: skip
+        fakes = start_process(f"fakes-{variant}", fakes_argv, child_env(), workdir)
+        bus = RabbitMQBus(url=AMQP_URL, namespace=namespace)
+        conn = None
+        try:
+            await wait_ports([ports["sms"], ports["smtp"], *listening])
+            notify_ports = [free_port() for _ in range(args.notify_procs)]
+            for n, port in enumerate(notify_ports):
+                argv = uvicorn_argv("notify_svc.main:create_app", port, "--no-access-log")
+                if args.profile:
+                    out = workdir / f"profile-{variant}-{n}.pstats"
+                    argv = [sys.executable, str(BENCH_DIR / "profiled_uvicorn.py"), str(out), argv[3], str(port)]
+                procs.append(start_process(f"notify-{variant}-{n}", argv, env, workdir))
+            await wait_ready([f"http://127.0.0.1:{p}/notify/readyz" for p in notify_ports], procs)
+            subscriptions = await subscribe(f"http://127.0.0.1:{notify_ports[0]}", hook_ports)
+            healthy = {sub for sub, number in subscriptions.items() if number < SUBSCRIBERS or variant == "healthy"}
+            await bus.start()
+            conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:5432/{database}")
+            before_start = await wait_for_quiet(args.max_wait_idle)
+            print(f"[{variant}] others used {before_start.get('other', 0):.2f} cores before the start", flush=True)
+            pids = [p.popen.pid for p in procs]
+            fakes_before = process_seconds(fakes.popen.pid)
+            db_before = await database_counters(conn)
+            wall_start = time.time()
+            with CpuMeter(pids) as meter:
+                publishing = await publish_open_loop(bus, events, args.rate)
+                print(f"[{variant}] published in {publishing['seconds']} s; draining …", flush=True)
+                deadline = time.monotonic() + args.drain_timeout
+                expected = 6 * (args.events // 2)
+                while time.monotonic() < deadline:
+                    state = await progress(conn)
+                    if drained(state, expected_notifications=expected, healthy=healthy, events=len(events)):
+                        break
+                    await asyncio.sleep(1.0)
+                drain_seconds = round(time.time() - wall_start - publishing["seconds"], 1)
+            wall = time.time() - wall_start
+            db_after = await database_counters(conn)
+            fakes_cores = round((process_seconds(fakes.popen.pid) - fakes_before) / wall, 2)
+            cpu = dict(meter.cores) | {"fakes": fakes_cores}
+            cpu["other"] = round(max(0.0, cpu.get("other", 0.0) - fakes_cores), 2)
+            notifications = await conn.fetch(
+                "select id::text, source_event_id, channel, status, sent_at, attempts from notifications"
+            )
+            deliveries = await conn.fetch(
+                "select id::text, subscription_id::text as sub, source_event_id, status, attempts"
+                " from webhook_deliveries"
+            )
+        finally:
+            if conn is not None:
+                await conn.close()
+            with contextlib.suppress(Exception):
+                await bus.close()
+            stop_processes(procs)
+            stop_processes([fakes])
+        receipts = json.loads(receipts_path.read_text())["receipts"] if receipts_path.exists() else []
+    errors = log_errors(procs)
+    result = summarise(
+        variant, args, publishing, notifications, deliveries, receipts, subscriptions, wall_start,
+        cpu=cpu, before_start=before_start, drain_seconds=drain_seconds, log_errors=errors,
+    )  # fmt: skip
+    # CPU of notify_svc per event and per delivery actually made (all channels, every subscriber, attempts too)
+    service_seconds = cpu.get("services", 0.0) * wall
+    made = sum(1 for row in notifications if row["status"] == "sent") + sum(row["attempts"] for row in deliveries)
+    result["notify_cpu_ms_per_event"] = round(service_seconds * 1000 / max(len(events), 1), 2)
+    result["notify_cpu_ms_per_delivery_made"] = round(service_seconds * 1000 / max(made, 1), 2)
+    result["deliveries_made"] = made
+    # notify's database work per consumed event (pg_stat_database of the scratch database; statistics lag ~0.5 s)
+    result["database_per_event"] = {
+        key: round((db_after[key] - db_before[key]) / max(len(events), 1), 1) for key in db_after
+    }
+    if args.profile:
+        paths = [workdir / f"profile-{variant}-{n}.pstats" for n in range(args.notify_procs)]
+        result["profile"] = profile_summary([p for p in paths if p.exists()])  # noqa: ASYNC240 - after the run
+    return result
+
+
+def profile_summary(paths: list[Path], top: int = 25) -> dict:
+    """Own CPU time (tottime) by package, and the functions with the most own time, over notify's processes."""
+    import pstats
+
+    if not paths:
+        return {}
+    stats_ = pstats.Stats(*map(str, paths))
+    by_package: Counter = Counter()
+    rows = []
+    for (filename, line, name), (_, calls, tottime, cumtime, _) in stats_.stats.items():
+        by_package[package_of(filename)] += tottime
+        rows.append((tottime, calls, cumtime, f"{package_of(filename)}:{Path(filename).name}:{line}:{name}"))
+    total = sum(by_package.values()) or 1.0
+    rows.sort(reverse=True)
+    return {
+        "total_s": round(total, 1),
+        "by_package_pct": {k: round(100 * v / total, 1) for k, v in by_package.most_common(15)},
+        "top_tottime": [
+            {"function": f, "tottime_s": round(t, 2), "calls": c, "cumtime_s": round(cu, 2)}
+            for t, c, cu, f in rows[:top]
+        ],
+    }
+
+
+def package_of(filename: str) -> str:
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0]
+    for marker in ("notify_svc/", "services/"):
+        if f"/src/{marker}" in filename:
+            rest = filename.split(f"/src/{marker}", 1)[1]
+            return marker.rstrip("/") + "." + rest.split("/", 1)[0].removesuffix(".py")
+    return "python" if filename.startswith(("<", "~")) or "/lib/python3" in filename else filename
+
+
+async def wait_for_quiet(max_wait: float, below: float = 0.6) -> dict:
+    """Up to ``max_wait`` s for the CPU used by others to fall below ``below`` cores; returns the last sample."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        sample = await background_load()
+        if sample.get("other", 0.0) + sample.get("postgres", 0.0) < below or time.monotonic() > deadline:
+            return sample
+
+
+def log_errors(procs: list[Proc]) -> dict[str, int]:
+    counts: Counter = Counter()
+    for proc in procs:
+        with contextlib.suppress(OSError):
+            text = proc.log_path.read_text(errors="replace")
+            for marker in ("Traceback", "handler failed", "failed, will retry", "ERROR", "WARNING"):
+                counts[marker] += text.count(marker)
+    return dict(counts)
+
+
+def stats(delays: list[float]) -> dict:
+    return {
+        "count": len(delays),
+        "p50_ms": ms(percentile(delays, 50)),
+        "p90_ms": ms(percentile(delays, 90)),
+        "p99_ms": ms(percentile(delays, 99)),
+        "max_ms": ms(max(delays) if delays else None),
+    }
+
+
+def summarise(variant, args, publishing, notifications, deliveries, receipts, subscriptions, wall_start, **extra):
+    published: dict[str, float] = publishing.pop("published")
+    first: dict[str, float] = {}
+    for _receiver, key, at in receipts:  # the first receipt of each message counts
+        if key and key not in first:
+            first[key] = at
+    per_channel: dict[str, list[float]] = defaultdict(list)
+    expected_channel: Counter = Counter()
+    last_receipt = wall_start
+    for row in notifications:
+        expected_channel[row["channel"]] += 1
+        sent = row["sent_at"].timestamp() if row["channel"] == "inbox" and row["sent_at"] else first.get(row["id"])
+        if sent is not None and row["source_event_id"] in published:
+            per_channel[row["channel"]].append(sent - published[row["source_event_id"]])
+            last_receipt = max(last_receipt, sent)
+    per_sub: dict[int, list[float]] = defaultdict(list)
+    statuses: dict[int, Counter] = defaultdict(Counter)
+    for row in deliveries:
+        number = subscriptions.get(row["sub"])
+        statuses[number][row["status"]] += 1
+        at = first.get(row["id"])
+        if at is not None and row["source_event_id"] in published:
+            per_sub[number].append(at - published[row["source_event_id"]])
+            if number < SUBSCRIBERS or variant == "healthy":
+                last_receipt = max(last_receipt, at)
+    channels = {
+        channel: stats(per_channel[channel]) | {"rows": expected_channel[channel]}
+        for channel in ("sms", "email", "inbox")
+    }
+    webhooks = {
+        f"subscriber_{n}": stats(per_sub[n]) | {"statuses": dict(statuses[n])} for n in range(1, SUBSCRIBERS + 1)
+    }
+    healthy_delays = [d for n in range(1, SUBSCRIBERS) for d in per_sub[n]]
+    notification_delays = [d for c in per_channel.values() for d in c]
+    everything = notification_delays + healthy_delays + (per_sub[SUBSCRIBERS] if variant == "healthy" else [])
+    expected_total = 6 * (args.events // 2) + (SUBSCRIBERS if variant == "healthy" else SUBSCRIBERS - 1) * len(
+        published
+    )
+    span = max(last_receipt - wall_start, 1e-9)
+    all_p99 = percentile(everything, 99)
+    return {
+        "variant": variant,
+        "events_published": len(published),
+        "publish": publishing,
+        "deliveries_measured": len(everything),
+        "deliveries_expected": expected_total,
+        "deliveries_per_second": round(len(everything) / span, 1),
+        "first_publish_to_last_delivery_s": round(span, 1),
+        "all_healthy": stats(everything),
+        "notifications_all_channels": stats(notification_delays),
+        "webhooks_subscribers_1_4": stats(healthy_delays),
+        "channels": channels,
+        "webhooks": webhooks,
+        "notification_statuses": dict(Counter(row["status"] for row in notifications)),
+        "p99_under_2s_and_complete": bool(
+            all_p99 is not None and all_p99 < TARGET_P99_S and len(everything) == expected_total
+        ),
+        **extra,
+    }
+
+
+# -- output ---------------------------------------------------------------------------------------------------------
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| variant | deliveries/s | measured / expected | all p50 / p99 ms | sms | email | inbox | hooks 1–4"
+        " | hook 5 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+
+        def cell(s: dict) -> str:
+            return f"{s['p50_ms']} / {s['p99_ms']} ({s['count']})"
+
+        c = r["channels"]
+        lines.append(
+            f"| {r['variant']} | {r['deliveries_per_second']} | {r['deliveries_measured']} / {r['deliveries_expected']}"
+            f" | {r['all_healthy']['p50_ms']} / {r['all_healthy']['p99_ms']} | {cell(c['sms'])} | {cell(c['email'])}"
+            f" | {cell(c['inbox'])} | {cell(r['webhooks_subscribers_1_4'])} | {cell(r['webhooks']['subscriber_5'])} |"
+        )
+    return "\n".join(lines)
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="notify-fanout-"))
+    results, failed = [], False
+    try:
+        for variant in args.variants.split(","):
+            results.append(await run_variant(args, variant, workdir))
+            print(table(results[-1:]), flush=True)
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        if results:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            out = {
+                "benchmark": "notify-fanout",
+                "timestamp": stamp,
+                "machine": report.machine_info(),
+                "parameters": vars(args),
+                "target": {"p99_ms": TARGET_P99_S * 1000, "rate": 200},
+                "results": results,
+            }
+            path = report.RESULTS_DIR / f"notify-fanout-{stamp}.json"
+            path.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=str) + "\n")
+            print(f"\n{table(results)}\n\nwritten: {path.relative_to(BENCH_DIR.parent)}")
+        if failed or args.keep_workdir:
+            print(f"work directory kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--variants", default="healthy,slow,dead")
+    parser.add_argument("--notify-procs", type=int, default=1)
+    parser.add_argument("--drain-timeout", type=float, default=180.0)
+    parser.add_argument("--slow-seconds", type=float, default=10.0)
+    parser.add_argument("--max-wait-idle", type=float, default=60.0, help="wait up to this for a quiet machine")
+    parser.add_argument("--profile", action="store_true", help="run notify_svc under cProfile (slower)")
+    parser.add_argument("--keep-workdir", action="store_true")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # cleanup runs on SIGTERM as on Ctrl-C
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
