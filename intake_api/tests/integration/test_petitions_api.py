@@ -302,7 +302,7 @@ async def test_registration_answers_number_and_code(system: RunningSystem) -> No
     created = await register(system, system.token("reception"))
     assert set(created) == {
         "id", "tracking_no", "query_code", "status", "outcome", "notice", "reason", "repeat_of",
-        "related_tracking_no", "skip_level",
+        "related_tracking_no", "skip_level", "first_time", "guide",
     }  # fmt: skip
     assert (created["status"], created["outcome"], created["skip_level"]) == ("registered", "accepted", False)
     assert created["tracking_no"] in created["notice"]

@@ -15,8 +15,8 @@ COLLECTION = {
     "screening": "/screening/v1/grids",
     "notify": "/notify/v1/notifications",
 }
-ALLOWED = {"intake": "POST", "routing": "GET", "screening": "GET", "notify": "GET"}
-NOT_ALLOWED = {"intake": "DELETE", "routing": "POST", "screening": "POST", "notify": "PUT"}
+ALLOWED = {"intake": "GET, POST", "routing": "GET", "screening": "GET, POST", "notify": "GET"}
+NOT_ALLOWED = {"intake": "DELETE", "routing": "POST", "screening": "DELETE", "notify": "PUT"}
 
 
 def requests_total(text: str, *, method: str, route: str, status: str) -> float:

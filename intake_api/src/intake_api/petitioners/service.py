@@ -1,6 +1,7 @@
 """Use cases of petitioners: find or register the person behind a petition, read masked, reveal audited."""
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,24 +45,39 @@ async def _known(
 
 def _new(*, data: PetitionerIn, crypto: PetitionerCrypto, account_sub: str | None) -> Petitioner:
     now = datetime.now(UTC)
-    petitioner = Petitioner(id=uuid7(), created_at=now)
-    _update(petitioner, data=data, crypto=crypto, account_sub=account_sub)
+    petitioner = Petitioner(id=uuid7(), created_at=now, updated_at=now)
+    for column, value in _changes(petitioner, data=data, crypto=crypto, account_sub=account_sub).items():
+        setattr(petitioner, column, value)
     return petitioner
 
 
 def _update(petitioner: Petitioner, *, data: PetitionerIn, crypto: PetitionerCrypto, account_sub: str | None) -> None:
-    petitioner.name = data.name
-    if data.id_number is not None:
-        for column, value in crypto.id_columns(petitioner.id, data.id_number).items():
-            setattr(petitioner, column, value)
-    for column, value in crypto.phone_columns(petitioner.id, data.phone).items():
+    """Writes only what differs, so registering a known petitioner with the same details issues no UPDATE (and
+    takes no row lock until commit): a fresh ciphertext (new nonce) is written only when the keyed hash changed."""
+    changes = _changes(petitioner, data=data, crypto=crypto, account_sub=account_sub)
+    for column, value in changes.items():
         setattr(petitioner, column, value)
-    if data.email is not None:
-        petitioner.email_cipher = crypto.email_cipher(petitioner.id, data.email)
-    petitioner.address = data.address or petitioner.address
-    petitioner.special_needs = data.special_needs
-    petitioner.account_sub = petitioner.account_sub or account_sub
-    petitioner.updated_at = datetime.now(UTC)
+    if changes:
+        petitioner.updated_at = datetime.now(UTC)
+
+
+def _changes(
+    petitioner: Petitioner, *, data: PetitionerIn, crypto: PetitionerCrypto, account_sub: str | None
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if data.id_number is not None and petitioner.id_number_hash != crypto.id_hash(data.id_number):
+        changes |= crypto.id_columns(petitioner.id, data.id_number)
+    if petitioner.phone_hash != crypto.phone_hash(data.phone):
+        changes |= crypto.phone_columns(petitioner.id, data.phone)
+    if data.email is not None and crypto.decrypt_email(petitioner.id, petitioner.email_cipher) != data.email:
+        changes["email_cipher"] = crypto.email_cipher(petitioner.id, data.email)
+    plain = {
+        "name": data.name,
+        "address": data.address or petitioner.address,
+        "special_needs": data.special_needs,
+        "account_sub": petitioner.account_sub or account_sub,
+    }
+    return changes | {column: value for column, value in plain.items() if getattr(petitioner, column) != value}
 
 
 async def get_petitioner(*, session: AsyncSession, petitioner_id: UUID) -> Petitioner:

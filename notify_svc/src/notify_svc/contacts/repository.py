@@ -2,9 +2,11 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.contacts.models import PetitionerContact, PetitionRecipient, StaffContact
+from services.db import is_postgres
 
 
 async def petitioner_contact(session: AsyncSession, petitioner_ref: UUID) -> PetitionerContact | None:
@@ -13,6 +15,24 @@ async def petitioner_contact(session: AsyncSession, petitioner_ref: UUID) -> Pet
 
 async def petition_recipient(session: AsyncSession, petition_id: UUID) -> PetitionRecipient | None:
     return await session.get(PetitionRecipient, petition_id)
+
+
+async def upsert_petitioner_contact(session: AsyncSession, values: dict) -> None:
+    """Insert the contact or overwrite the stored one, in one statement: two consumers storing the same
+    petitioner's contact at once both succeed (the later one wins) instead of one failing on the primary key."""
+    statement = _insert(session, PetitionerContact).values(**values)
+    changed = {column: statement.excluded[column] for column in values if column != "petitioner_ref"}
+    await session.execute(statement.on_conflict_do_update(index_elements=["petitioner_ref"], set_=changed))
+
+
+async def add_petition_recipient_once(session: AsyncSession, values: dict) -> None:
+    """Insert which petitioner a petition belongs to; a row stored first (by a concurrent event) is kept."""
+    statement = _insert(session, PetitionRecipient).values(**values)
+    await session.execute(statement.on_conflict_do_nothing(index_elements=["petition_id"]))
+
+
+def _insert(session: AsyncSession, model: type) -> postgresql.Insert | sqlite.Insert:
+    return (postgresql.insert if is_postgres(session) else sqlite.insert)(model)
 
 
 def add(session: AsyncSession, row: PetitionerContact | PetitionRecipient | StaffContact) -> None:

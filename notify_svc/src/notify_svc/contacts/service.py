@@ -2,6 +2,7 @@
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,20 +33,19 @@ async def remember_petitioner(
         log.warning("sealed contact does not open", extra={"fields": {"petitioner_ref": str(petitioner_ref)}})
         return
     phone, email = rules.contact_fields(payload)
-    contact = await repository.petitioner_contact(session, petitioner_ref)
-    if contact is None:
-        contact = PetitionerContact(petitioner_ref=petitioner_ref)
-        repository.add(session, contact)
-    _store(contact, Cipher(settings.pii_key), phone=phone, email=email)
+    values = _contact_columns(UUID(str(petitioner_ref)), Cipher(settings.pii_key), phone=phone, email=email)
+    await repository.upsert_petitioner_contact(session, values)
 
 
-def _store(contact: PetitionerContact, cipher: Cipher, *, phone: str | None, email: str | None) -> None:
-    ref = contact.petitioner_ref
-    contact.phone_enc = cipher.encrypt(phone, bind=_bind(ref, "phone")) if phone else None
-    contact.phone_masked = mask_phone(phone) if phone else None
-    contact.email_enc = cipher.encrypt(email, bind=_bind(ref, "email")) if email else None
-    contact.email_masked = rules.mask_email(email) if email else None
-    contact.updated_at = datetime.now(UTC)
+def _contact_columns(ref: UUID, cipher: Cipher, *, phone: str | None, email: str | None) -> dict[str, Any]:
+    return {
+        "petitioner_ref": ref,
+        "phone_enc": cipher.encrypt(phone, bind=_bind(ref, "phone")) if phone else None,
+        "phone_masked": mask_phone(phone) if phone else None,
+        "email_enc": cipher.encrypt(email, bind=_bind(ref, "email")) if email else None,
+        "email_masked": rules.mask_email(email) if email else None,
+        "updated_at": datetime.now(UTC),
+    }
 
 
 async def remember_petition(
@@ -57,19 +57,16 @@ async def remember_petition(
     phone_masked: str | None,
     scope_code: str,
 ) -> None:
-    if await repository.petition_recipient(session, petition_id) is not None:
-        return
-    repository.add(
-        session,
-        PetitionRecipient(
-            petition_id=petition_id,
-            petitioner_ref=petitioner_ref,
-            tracking_no=tracking_no,
-            phone_masked=phone_masked,
-            scope_code=scope_code,
-            created_at=datetime.now(UTC),
-        ),
-    )
+    """Which petitioner the petition belongs to, stored once (concurrent events of one petition do not fail)."""
+    values = {
+        "petition_id": UUID(str(petition_id)),
+        "petitioner_ref": UUID(str(petitioner_ref)),
+        "tracking_no": tracking_no,
+        "phone_masked": phone_masked,
+        "scope_code": scope_code,
+        "created_at": datetime.now(UTC),
+    }
+    await repository.add_petition_recipient_once(session, values)
 
 
 async def petitioner_of_petition(*, session: AsyncSession, petition_id: UUID) -> PetitionRecipient | None:

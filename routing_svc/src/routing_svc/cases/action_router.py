@@ -157,7 +157,7 @@ def _register(endpoint: Endpoint) -> None:
         except StaleDataError as exc:  # another request changed the case since it was read here
             raise PreconditionFailed() from exc
         response.headers["ETag"] = workflow.etag(case)
-        return (await views.case_views(session, [case]))[0]
+        return (await views.case_views(session, [case], full=True))[0]
 
     roles = "、".join(sorted(ROLES[endpoint.action]))
     router.post(

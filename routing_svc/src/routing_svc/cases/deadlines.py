@@ -8,11 +8,14 @@ re-review) only bound what the petitioner or unit may still do; the scheduler ne
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from routing_svc.cases.models import CaseClock
 from routing_svc.clocks import (
+    BUREAU_TZ,
     ClockKind,
     ClockLimits,
+    ClockRule,
     ClockState,
     HolidayCalendar,
     clock_rule,
@@ -28,6 +31,7 @@ OBLIGATIONS = frozenset(
 )
 WINDOWS = frozenset({ClockKind.OBJECT, ClockKind.REVIEW_REQUEST, ClockKind.RE_REVIEW_REQUEST})
 ONE_MICROSECOND = timedelta(microseconds=1)
+DEFAULT_LIMITS = ClockLimits()
 
 
 def reminder_at(due_at: datetime, lead_days: int) -> datetime:
@@ -120,8 +124,8 @@ class ClockView:
 
 
 def view(clock: CaseClock, *, now: datetime, calendar: HolidayCalendar, limits: ClockLimits | None = None) -> ClockView:
+    """The full view: the due date recomputed through the calendar (with the note when a year's schedule is missing)."""
     kind = ClockKind(clock.kind)
-    rule = clock_rule(kind, limits)
     status = clock_status(
         kind=kind,
         started_at=clock.started_at,
@@ -134,14 +138,39 @@ def view(clock: CaseClock, *, now: datetime, calendar: HolidayCalendar, limits: 
     note = (
         next((line for line in status.due.explanation if "尚未掌握" in line), None) if status.due.provisional else None
     )
+    return _clock_view(clock, clock_rule(kind, limits), status.due.due_at, status.days_left, state, note)
+
+
+def stored_view(clock: CaseClock, *, now: datetime, limits: ClockLimits | None = None) -> ClockView:
+    """The view from the stored due moment, without walking the calendar (lists): the states and lead times of
+    `clock_status` (case clocks have no pauses). A clock flagged calendar_missing needs the full view for its note."""
+    kind = ClockKind(clock.kind)
+    stopped = clock.stopped_at is not None and clock.stopped_at <= now
+    days_left = (local_date(clock.due_at) - local_date(clock.stopped_at if stopped else now)).days
+    state = stored_state(clock, now=now, days_left=days_left, lead_days=(limits or DEFAULT_LIMITS).lead_days(kind))
+    due_at = clock.due_at.astimezone(BUREAU_TZ)  # presented like the full view's end_of_day
+    rule = default_rule(kind) if limits is None else clock_rule(kind, limits)
+    return _clock_view(clock, rule, due_at, days_left, state.value, None)
+
+
+@cache
+def default_rule(kind: ClockKind) -> ClockRule:
+    """The rule of a kind under the regulation's limits (built once: a list builds one view per clock)."""
+    return clock_rule(kind, DEFAULT_LIMITS)
+
+
+def stored_state(clock: CaseClock, *, now: datetime, days_left: int, lead_days: int) -> ClockState:
+    if clock.lapsed_at is not None:
+        return ClockState.OVERDUE
+    if clock.stopped_at is not None and clock.stopped_at <= now:
+        return ClockState.STOPPED
+    if now > clock.due_at:
+        return ClockState.OVERDUE
+    return ClockState.DUE_SOON if days_left <= lead_days else ClockState.RUNNING
+
+
+def _clock_view(clock: CaseClock, rule: ClockRule, due_at: datetime, days_left: int, state: str, note: str | None):
+    kind = ClockKind(clock.kind)
     return ClockView(
-        kind.value,
-        rule.name,
-        rule.legal_basis,
-        kind in OBLIGATIONS,
-        clock.started_at,
-        status.due.due_at,
-        status.days_left,
-        state,
-        note,
+        kind.value, rule.name, rule.legal_basis, kind in OBLIGATIONS, clock.started_at, due_at, days_left, state, note
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing_svc.cases.models import Case, CaseClock, CaseStep
@@ -21,6 +21,16 @@ async def get_by_petition(session: AsyncSession, petition_id: UUID) -> Case | No
 
 async def get_by_finding(session: AsyncSession, finding_id: UUID) -> Case | None:
     return await session.scalar(select(Case).where(Case.finding_id == finding_id))
+
+
+async def count_repeat(session: AsyncSession, case_id: UUID) -> int:
+    """Add one to a case's repeat_count atomically in the database (no read-modify-write, no version bump) and return
+    the new count: concurrent repeats serialise on the row instead of failing on the optimistic version."""
+    table = Case.__table__
+    statement = (update(table).where(table.c.id == case_id).values(repeat_count=table.c.repeat_count + 1)).returning(
+        table.c.repeat_count
+    )
+    return (await session.execute(statement)).scalar_one()
 
 
 async def get(session: AsyncSession, case_id: UUID) -> Case | None:

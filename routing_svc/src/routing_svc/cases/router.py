@@ -72,7 +72,7 @@ async def list_cases(
 async def get_case(case_id: UUID, session: SessionDep, principal: CaseReader, response: Response) -> CaseRead:
     case = await service.get_case(session=session, case_id=case_id, principal=principal)
     response.headers["ETag"] = workflow.etag(case)
-    return (await views.case_views(session, [case]))[0]
+    return (await views.case_views(session, [case], full=True))[0]
 
 
 @router.get(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from routing_svc.cases import directory, events, repository, rules, workflow
 from routing_svc.cases.exceptions import CaseNotFound
@@ -50,7 +51,7 @@ async def open_case_for_petition(*, session: AsyncSession, event: PetitionRegist
     if existing is not None:
         return existing  # a petition has one case, even if its event comes twice under another id
     if data.repeat_of is not None and (original := await repository.get_by_petition(session, data.repeat_of)):
-        return _attach_repeat(session, original, event)
+        return await _attach_repeat(session, original, event)
     opening = Opening(
         source="petition",
         petition_id=data.petition_id,
@@ -100,9 +101,13 @@ async def open_case_for_conflict(*, session: AsyncSession, event: ConflictEscala
     return await _open(session, opening, policy)
 
 
-def _attach_repeat(session: AsyncSession, case: Case, event: PetitionRegistered) -> Case:
-    """A repeat petition is linked to the case of the original, never a second case (counted on it)."""
-    case.repeat_count += 1
+async def _attach_repeat(session: AsyncSession, case: Case, event: PetitionRegistered) -> Case:
+    """A repeat petition is linked to the case of the original, never a second case (counted on it).
+
+    The count is added in one UPDATE without bumping the ETag version: no client action writes repeat_count, so a
+    repeat cannot be overwritten by a client holding an older ETag, and it must neither fail on concurrent repeats
+    (StaleDataError, redelivery, dead letter) nor turn a handler's pending action into a 412."""
+    set_committed_value(case, "repeat_count", await repository.count_repeat(session, case.id))
     details = {"petition_id": str(event.data.petition_id), "tracking_no": event.data.tracking_no}
     step = CaseStep(
         id=uuid7(),

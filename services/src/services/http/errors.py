@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,9 @@ _HTTP_CODES = {
 _BODY_PARSE_ERROR = "There was an error parsing the body"
 
 
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
 def _from_http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     if exc.status_code == 400 and exc.detail == _BODY_PARSE_ERROR:
         return _malformed_json(request)
@@ -183,7 +187,23 @@ def _from_http_exception(request: Request, exc: StarletteHTTPException) -> JSONR
         else None
     )
     problem = Problem(title=title, status=exc.status_code, code=code, detail=detail, instance=request.url.path)
-    return problem_response(problem, getattr(exc, "headers", None))
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+    return problem_response(problem, headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: Starlette's own 405 names only the first route that matched
+    the path, although a collection usually has a GET and a POST route."""
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in request.app.router.routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 def _from_unexpected(request: Request, exc: Exception) -> JSONResponse:
