@@ -141,19 +141,26 @@ async def evaluate(ch: Change, body: schemas.EvaluateBody) -> None:
 
 
 async def request_review(ch: Change, body: schemas.ReasonBody) -> None:
-    workflow.guard(ch.case, Action.REQUEST_REVIEW)
-    await _window_open(ch, ClockKind.REVIEW_REQUEST, what="请求复查")
-    workflow.apply(ch, Action.REQUEST_REVIEW, reason=body.reason)
-    await workflow.stop(ch, ClockKind.REVIEW_REQUEST)
-    answer = await workflow.start(ch, ClockKind.REVIEW_ANSWER)
+    await _request(ch, body, Action.REQUEST_REVIEW, ClockKind.REVIEW_REQUEST, ClockKind.REVIEW_ANSWER, level="review")
+
+
+async def _request(
+    ch: Change, body: schemas.ReasonBody, action: Action, window: ClockKind, answer: ClockKind, *, level: str
+) -> None:
+    """The petitioner asks for a review or a re-review within its window; the answer's clock starts."""
+    workflow.guard(ch.case, action)
+    await _window_open(ch, window, what="请求复查" if level == "review" else "请求复核")
+    workflow.apply(ch, action, reason=body.reason)
+    await workflow.stop(ch, window)
+    started = await workflow.start(ch, answer)
     await events.stage(
         ch.session,
         c.CaseReviewRequested,
         c.CaseReviewRequestedData,
         ch.case,
         at=ch.at,
-        level="review",
-        due_at=answer.due_at,
+        level=level,
+        due_at=started.due_at,
     )
 
 
@@ -175,19 +182,8 @@ async def review(ch: Change, body: schemas.ReviewBody) -> None:
 
 
 async def request_re_review(ch: Change, body: schemas.ReasonBody) -> None:
-    workflow.guard(ch.case, Action.REQUEST_RE_REVIEW)
-    await _window_open(ch, ClockKind.RE_REVIEW_REQUEST, what="请求复核")
-    workflow.apply(ch, Action.REQUEST_RE_REVIEW, reason=body.reason)
-    await workflow.stop(ch, ClockKind.RE_REVIEW_REQUEST)
-    answer = await workflow.start(ch, ClockKind.RE_REVIEW_ANSWER)
-    await events.stage(
-        ch.session,
-        c.CaseReviewRequested,
-        c.CaseReviewRequestedData,
-        ch.case,
-        at=ch.at,
-        level="re_review",
-        due_at=answer.due_at,
+    await _request(
+        ch, body, Action.REQUEST_RE_REVIEW, ClockKind.RE_REVIEW_REQUEST, ClockKind.RE_REVIEW_ANSWER, level="re_review"
     )
 
 
