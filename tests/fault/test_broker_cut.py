@@ -73,7 +73,10 @@ async def _receipts_complete(system) -> bool:  # noqa: ANN001
         from sqlalchemy import text
 
         rows = await session.execute(
-            text("SELECT count(*), count(DISTINCT petition_id) FROM notifications WHERE template = 'petition.received'")
+            text(
+                "SELECT count(*), count(DISTINCT petition_id) FROM notifications"
+                " WHERE template_key = 'petition.receipt' AND channel = 'sms'"
+            )
         )
         total, distinct = rows.one()
         assert total == distinct, "a petition got its receipt twice"
