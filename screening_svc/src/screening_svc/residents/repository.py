@@ -37,7 +37,7 @@ async def last_visits(session: AsyncSession, resident_ids: list[UUID]) -> dict[U
         .where(ResidentVisit.resident_id.in_(resident_ids))
         .group_by(ResidentVisit.resident_id)
     )
-    return dict((await session.execute(statement)).tuples().all())
+    return dict((await session.execute(statement)).all())
 
 
 async def ids_in_grid(session: AsyncSession, *, grid_code: str, resident_ids: list[UUID]) -> set[UUID]:
