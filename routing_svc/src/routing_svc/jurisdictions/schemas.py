@@ -4,7 +4,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.http.models import RequestModel
 
-Level = Literal["district", "street", "community"]
+Level = Literal["community", "street", "district"]  # one order everywhere: typing caches equal Literals
 DepartmentLevel = Literal["district", "street"]
 AliasText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=64)]
 Name = Field(min_length=1, max_length=64)

@@ -382,7 +382,7 @@ CASE_EVENTS: tuple[type[CloudEvent], ...] = (
 class JurisdictionNode(EventData):
     code: str = Field(description="行政区划代码：区 6 位、街道 9 位、社区 12 位")
     name: str
-    level: Literal["district", "street", "community"]
+    level: Literal["community", "street", "district"]
     parent_code: str | None = None
     aliases: list[str] = Field(default_factory=list, description="地址别名（小区、路名），用于地址匹配社区")
     active: bool = True
