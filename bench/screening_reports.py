@@ -9,7 +9,7 @@
    weekly sweeps (about 95% of grid-weeks swept, each with its resident visits), findings spread over the year
    (categories, severities, outcomes and case results drawn at random), the reference copies (names); ANALYZE.
 2. Per report, in process on one pooled connection (SQLAlchemy + asyncpg, as the service runs it), `--runs` timed
-   calls after `--warmup` untimed ones: part A's weekly compliance report (`sweeps.service.compliance`) for the
+   calls after `--warmup` untimed ones: the weekly compliance report (`sweeps.service.compliance`) for the
    last closed week of one district; the weekly report (compliance + the week's findings), the monthly analysis
    of the last complete month and the quarterly briefing of the last complete quarter (`reports.service.generate`).
    Median, p99 and max in ms; the CPU used by others (cpu.py) during each series.

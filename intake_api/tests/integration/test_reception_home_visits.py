@@ -70,7 +70,7 @@ async def requested(system: RunningSystem, petitioner: Petitioner) -> dict:
 
 
 async def petition_of(system: RunningSystem, petitioner: Petitioner) -> str:
-    """A petition registered for this petitioner (through part A's API, then pointed at the record)."""
+    """A petition registered for this petitioner (through the petitions API, then pointed at the record)."""
     response = await system.clients["intake"].post(
         "/intake/v1/petitions", json=PETITION, headers=system.token("reception")
     )

@@ -1,7 +1,7 @@
 """Demo data of the reception for embedded mode, with the fixed ids the request examples of the OpenAPI document
 use: a petitioner who cannot travel (with a portal account ``demo-petitioner``), a reception session next week,
-and a home visit requested for her. The petitioner is written through part A's crypto helpers (encrypted phone and
-ID number, keyed hashes, masked copies), exactly as a registration would."""
+and a home visit requested for her. The petitioner is written through the petitioners' crypto helpers (encrypted
+phone and ID number, keyed hashes, masked copies), exactly as a registration would."""
 
 from datetime import UTC, datetime, time, timedelta
 from uuid import UUID

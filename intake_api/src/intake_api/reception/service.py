@@ -1,5 +1,5 @@
 """Shared use cases of the reception domains: the petitioner behind a request, the sealed contact for notify_svc,
-and the petition a reception is linked to. Personal data stays in part A's petitioner records (ADR 0010)."""
+and the petition a reception is linked to. Personal data stays in the petitioner records (ADR 0010)."""
 
 from uuid import UUID
 
@@ -54,7 +54,7 @@ async def owns(*, session: AsyncSession, principal: Principal, petitioner_id: UU
 
 
 def sealed_contact(petitioner: Petitioner, *, settings: IntakeSettings) -> str:
-    """``contact_sealed`` of appointment events, built as part A builds it for petition events (ADR 0007)."""
+    """``contact_sealed`` of appointment events, built as petition events carry it for petition events (ADR 0007)."""
     crypto = PetitionerCrypto.from_settings(settings)
     return crypto.seal_contact(
         petitioner.id,

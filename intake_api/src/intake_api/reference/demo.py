@@ -43,7 +43,7 @@ def demo_jurisdictions() -> JurisdictionUpdatedData:
     return JurisdictionUpdatedData(full=True, nodes=nodes, departments=demo_departments(), version=0)
 
 
-# -- added by part B: the same departments as routing_svc's demo (a transfer form names one) ----------------------
+# -- the same departments as routing_svc's demo (a transfer form names one) ----------------------
 DEPARTMENTS = (
     ("D-HOUSING", "区住房和城乡建设局", ["district"]),
     ("D-HRSS", "区人力资源和社会保障局", ["district"]),

@@ -36,7 +36,7 @@ class ReferenceVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
-# -- added by part B (on-the-spot actions): a transfer form names a receiving unit, which may be a department ------
+# -- a transfer form names a receiving unit, which may be a department ------
 class ReferenceDepartment(Base):
     """Read-only copy of routing_svc's departments (``departments`` of ``xinfang.jurisdiction.updated.v1``)."""
 

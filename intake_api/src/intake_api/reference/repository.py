@@ -65,5 +65,5 @@ async def jurisdictions(session: AsyncSession) -> list[ReferenceJurisdiction]:
     return list(await session.scalars(select(ReferenceJurisdiction).order_by(ReferenceJurisdiction.code)))
 
 
-async def department(session: AsyncSession, code: str) -> ReferenceDepartment | None:  # added by part B
+async def department(session: AsyncSession, code: str) -> ReferenceDepartment | None:
     return await session.get(ReferenceDepartment, code)

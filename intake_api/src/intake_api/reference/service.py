@@ -21,7 +21,7 @@ async def apply_jurisdictions(*, session: AsyncSession, data: JurisdictionUpdate
         for n in data.nodes
     ]
     await _apply(session, ReferenceJurisdiction, rows, full=data.full)
-    await _apply_departments(session, data)  # added by part B
+    await _apply_departments(session, data)
     await repository.set_version(session, JURISDICTIONS, data.version)
     return True
 
@@ -68,7 +68,7 @@ async def category_name(*, session: AsyncSession, code: str) -> str | None:
     return None if found is None else found.name
 
 
-# -- added by part B (on-the-spot actions): the departments a transfer form may name -------------------------------
+# -- the departments a transfer form may name -------------------------------
 async def _apply_departments(session: AsyncSession, data: JurisdictionUpdatedData) -> None:
     rows = [
         ReferenceDepartment(code=d.code, name=d.name, levels=list(d.levels), active=d.active) for d in data.departments

@@ -1,7 +1,7 @@
 """The official calendar: schedules entered through the API layered over the `chinese-calendar` package, and the
 due date of a limit of N calendar or working days under the clock engine's rules.
 
-Part B (clocks on cases) gets the calendar to pass to `routing_svc.clocks.compute_due` from `holiday_calendar`."""
+The cases domain gets the calendar to pass to `routing_svc.clocks.compute_due` from `holiday_calendar`."""
 
 from collections import defaultdict
 from datetime import UTC, date, datetime

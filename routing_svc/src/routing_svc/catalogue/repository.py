@@ -1,6 +1,6 @@
 """Every query of the category catalogue and the dispatch catalogue.
 
-Part B (cases) asks `competent_department(session, category_code=, level=)` for the department that must handle
+The cases domain asks `competent_department(session, category_code=, level=)` for the department that must handle
 a category at a level (谁主管、谁负责); a sub-category without its own entry inherits its top level's."""
 
 from collections.abc import Mapping, Sequence

@@ -1,4 +1,4 @@
-"""Every query of the organisation. Part B (cases) finds units through the keyword-only look-ups below:
+"""Every query of the organisation. The cases domain finds units through the keyword-only look-ups below:
 `unit`, `community_for`, `match_address`, `parent_of`, `street_of`, `district_of` (and, for departments,
 `routing_svc.catalogue.repository.competent_department`). Inactive nodes are found by `get`/`unit` (old cases
 name them) but never chosen by `community_for` or `match_address`."""

@@ -10,7 +10,7 @@ from services.db.types import UTCDateTime
 
 class QueueTicket(Base):
     """A walk-in's place in the hall queue; once completed it is a reception that can be rated and checked.
-    Only the masked name is kept here; the person is the petitioner record of part A (``petitioner_id``)."""
+    Only the masked name is kept here; the person is the petitioner record (``petitioner_id``)."""
 
     __tablename__ = "hall_tickets"
     __table_args__ = (UniqueConstraint("day", "number", name="uq_hall_tickets_day_number"),)
