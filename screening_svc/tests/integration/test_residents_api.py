@@ -3,7 +3,9 @@
 from uuid import UUID
 
 import pytest
+from sqlalchemy import select
 
+from screening_svc.audit.models import PiiAccess
 from screening_svc.residents.models import SpecialResident
 from services.testing import RunningSystem
 
@@ -101,3 +103,58 @@ async def test_bad_resident_changes_nothing(
     assert response.status_code == 422
     assert [(e["pointer"], e["code"]) for e in response.json()["errors"]] == [(pointer, code)]
     assert await rows("special_residents") == before
+
+
+async def audit_records(system: RunningSystem, resident_id: str) -> list[tuple]:
+    async with system.runtime("screening").session_factory() as session:
+        entries = (
+            await session.scalars(select(PiiAccess).where(PiiAccess.record_id == resident_id).order_by(PiiAccess.id))
+        ).all()
+    return [(e.actor, e.action, tuple(e.fields), e.reason, e.outcome) for e in entries]
+
+
+async def test_reads_and_phone_reveals_are_audited_without_the_values(
+    system: RunningSystem, screening, new_grid
+) -> None:
+    grid = await new_grid()
+    worker = await worker_of(system, grid)
+    created = (await screening.post(RESIDENTS, json=RESIDENT | {"grid_code": grid["code"]}, headers=worker)).json()
+    path = f"{RESIDENTS}/{created['id']}"
+    outsider = system.token("handler", sub="handler-elsewhere", jurisdiction="320599001")
+
+    assert (await screening.get(path, headers=worker)).status_code == 200
+    assert (await screening.get(path, headers=outsider)).status_code == 404
+    revealed = await screening.post(f"{path}/phone-reveal", json={"reason": "连续两日未应门，电话联系"}, headers=worker)
+    assert revealed.status_code == 200, revealed.text
+    assert revealed.json() == {"id": created["id"], "phone": "13905171234"}
+    refused = await screening.post(f"{path}/phone-reveal", json={"reason": "想了解情况"}, headers=outsider)
+    assert refused.status_code == 404
+
+    assert (await screening.get(path, headers=worker)).status_code == 200
+    records = await audit_records(system, created["id"])
+    assert [(r[1], r[2], r[4]) for r in records] == [
+        ("read", ("name", "address", "phone_masked"), "granted"),
+        ("read", (), "not_found"),
+        ("reveal", ("phone",), "granted"),
+        ("reveal", (), "not_found"),
+        ("read", ("name", "address", "phone_masked"), "granted"),
+    ]
+    assert records[1][0] == "handler-elsewhere" and records[2][3] == "连续两日未应门，电话联系"
+    async with system.runtime("screening").session_factory() as session:
+        stored = " ".join(str(v) for e in (await session.scalars(select(PiiAccess))).all() for v in vars(e).values())
+    assert "13905171234" not in stored and "周桂兰" not in stored
+
+
+async def test_informants_cannot_reveal_a_phone_and_a_reason_is_required(
+    system: RunningSystem, screening, new_grid, rows
+) -> None:
+    grid = await new_grid()
+    worker = await worker_of(system, grid)
+    created = (await screening.post(RESIDENTS, json=RESIDENT | {"grid_code": grid["code"]}, headers=worker)).json()
+    path = f"{RESIDENTS}/{created['id']}/phone-reveal"
+    informant = system.token("informant", jurisdiction="320599003004")
+    before = await rows("pii_access_log")
+    assert (await screening.post(path, json={"reason": "了解情况需要"}, headers=informant)).status_code == 403
+    missing = await screening.post(path, json={}, headers=worker)
+    assert missing.status_code == 422 and missing.json()["errors"][0]["pointer"] == "/reason"
+    assert await rows("pii_access_log") == before

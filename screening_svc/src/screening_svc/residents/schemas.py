@@ -42,3 +42,20 @@ class ResidentRead(BaseModel):
     registered_on: date
     last_visited_on: date | None = Field(default=None, description="最近一次走访日期")
     created_at: datetime
+
+
+class PhoneRevealRequest(RequestModel):
+    """查看重点人员的完整联系电话：须说明理由，留痕审计。"""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"reason": "独居老人连续两日未应门，网格员电话联系本人"}]},
+    )
+
+    reason: str = Field(min_length=4, max_length=500, description="查看理由（写入个人信息访问审计，不记录电话本身）")
+
+
+class ResidentPhone(BaseModel):
+    id: UUID
+    phone: str | None = Field(description="完整联系电话；登记时未留电话则为 null")

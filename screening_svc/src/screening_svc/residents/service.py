@@ -12,7 +12,7 @@ from screening_svc.grids.rules import Scope, local_date
 from screening_svc.residents import repository, rules
 from screening_svc.residents.exceptions import ResidentNotFound, UnknownResidentCategory
 from screening_svc.residents.models import SpecialResident
-from screening_svc.residents.schemas import ResidentCreate, ResidentRead
+from screening_svc.residents.schemas import ResidentCreate, ResidentPhone, ResidentRead
 from services.ids import uuid7
 from services.pii import Cipher, mask_name, mask_phone
 
@@ -63,11 +63,25 @@ def _new_resident(
 async def get_resident(
     *, session: AsyncSession, resident_id: UUID, scope: Scope, cipher: Cipher, categories: dict[str, ResidentCategory]
 ) -> ResidentRead:
+    resident = await _visible(session, resident_id=resident_id, scope=scope)
+    last = (await repository.last_visits(session, [resident.id])).get(resident.id)
+    return _read(resident, cipher=cipher, categories=categories, last_visit=last, masked=False)
+
+
+async def reveal_phone(*, session: AsyncSession, resident_id: UUID, scope: Scope, cipher: Cipher) -> ResidentPhone:
+    """The resident's phone number in full (the caller's audit trail records the reveal)."""
+    resident = await _visible(session, resident_id=resident_id, scope=scope)
+    if resident.phone_encrypted is None:
+        return ResidentPhone(id=resident.id, phone=None)
+    phone = cipher.decrypt(resident.phone_encrypted, bind=rules.binding(resident.id, "phone"))
+    return ResidentPhone(id=resident.id, phone=phone)
+
+
+async def _visible(session: AsyncSession, *, resident_id: UUID, scope: Scope) -> SpecialResident:
     resident = await repository.get_visible(session, resident_id=resident_id, scope=scope)
     if resident is None:
         raise ResidentNotFound()
-    last = (await repository.last_visits(session, [resident.id])).get(resident.id)
-    return _read(resident, cipher=cipher, categories=categories, last_visit=last, masked=False)
+    return resident
 
 
 async def list_residents(
