@@ -8,7 +8,7 @@ from notify_svc.contacts.schemas import StaffCreate, StaffRead, StaffUpdate
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/staff", tags=["工作人员通讯录"], responses=PROBLEM_RESPONSES)
@@ -50,7 +50,8 @@ async def add_staff_member(
         session,
         key=idempotency_key,
         principal=principal.sub,
-        request_fingerprint=fingerprint(method="POST", path=request.url.path, body=body),
+        request=request,
+        body=body,
         create=create,
     )
 

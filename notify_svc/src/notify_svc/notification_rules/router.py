@@ -8,7 +8,7 @@ from notify_svc.notification_rules.schemas import RuleCreate, RuleRead, RuleUpda
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 
 router = APIRouter(prefix="/rules", tags=["通知规则"], responses=PROBLEM_RESPONSES)
 
@@ -47,7 +47,8 @@ async def add_rule(
         session,
         key=idempotency_key,
         principal=principal.sub,
-        request_fingerprint=fingerprint(method="POST", path=request.url.path, body=body),
+        request=request,
+        body=body,
         create=create,
     )
 

@@ -7,7 +7,7 @@ from routing_svc.catalogue.schemas import CategoryCreate, CategoryRead, Category
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 
 router = APIRouter(prefix="/categories", tags=["分类目录"], responses=PROBLEM_RESPONSES)
 
@@ -61,8 +61,7 @@ async def create_category(
     async def create() -> CategoryRead:
         return await service.create_category(session=session, request=body)
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.patch(

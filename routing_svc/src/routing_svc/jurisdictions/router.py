@@ -18,7 +18,7 @@ from routing_svc.jurisdictions.schemas import (
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 
 router = APIRouter(prefix="/jurisdictions", tags=["辖区"], responses=PROBLEM_RESPONSES)
 departments_router = APIRouter(prefix="/departments", tags=["部门"], responses=PROBLEM_RESPONSES)
@@ -99,8 +99,7 @@ async def create_jurisdiction(
     async def create() -> JurisdictionRead:
         return JurisdictionRead.model_validate(await service.create_node(session=session, request=body))
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.patch(
@@ -160,8 +159,7 @@ async def create_department(
     async def create() -> DepartmentRead:
         return DepartmentRead.model_validate(await service.create_department(session=session, request=body))
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @departments_router.patch(

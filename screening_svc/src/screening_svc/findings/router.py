@@ -10,7 +10,7 @@ from screening_svc.grids.rules import scope_of
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/findings", tags=["微诉求与微矛盾"], responses=PROBLEM_RESPONSES)
@@ -38,8 +38,7 @@ async def report_finding(
             session=session, request=body, scope=scope_of(principal), reported_by=principal.sub, now=datetime.now(UTC)
         )
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

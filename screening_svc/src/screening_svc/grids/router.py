@@ -10,7 +10,7 @@ from screening_svc.teams import repository as teams
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, FieldError, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
 
 router = APIRouter(prefix="/grids", tags=["网格"], responses=PROBLEM_RESPONSES)
@@ -55,8 +55,7 @@ async def create_grid(
         )
         return GridRead.model_validate(grid)
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

@@ -16,7 +16,7 @@ from screening_svc.publicity.schemas import (
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/publicity", tags=["法治宣传"], responses=PROBLEM_RESPONSES)
@@ -43,8 +43,7 @@ async def record_publicity_event(
             session=session, request=body, scope=scope_of(principal), recorded_by=principal.sub, now=datetime.now(UTC)
         )
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(
@@ -85,8 +84,7 @@ async def publish_publicity_content(
             session=session, request=body, created_by=principal.sub, now=datetime.now(UTC)
         )
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

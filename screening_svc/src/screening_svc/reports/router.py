@@ -13,7 +13,7 @@ from screening_svc.reports.schemas import Cadence, ReportPublish, ReportRead, Wa
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 
 router = APIRouter(tags=["周排查、月研判、季通报"], responses=PROBLEM_RESPONSES)
 
@@ -126,8 +126,7 @@ async def publish_report(
         report = await _generate(session, settings, cadence, period, place)
         return await service.publish(session=session, report=report, published_by=principal.sub, now=datetime.now(UTC))
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

@@ -12,7 +12,7 @@ from screening_svc.sweeps.schemas import ComplianceReport, SweepCreate, SweepRea
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/sweeps", tags=["排查"], responses=PROBLEM_RESPONSES)
@@ -59,8 +59,7 @@ async def record_sweep(
             grace_days=settings.sweep_grace_days,
         )
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from screening_svc.volunteer_services.schemas import ServiceKind, VolunteerServi
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/volunteer-services", tags=["志愿服务"], responses=PROBLEM_RESPONSES)
@@ -39,8 +39,7 @@ async def record_volunteer_service(
             session=session, request=body, scope=scope_of(principal), recorded_by=principal.sub, now=datetime.now(UTC)
         )
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

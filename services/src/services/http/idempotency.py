@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, WithJsonSchema
@@ -57,40 +57,45 @@ async def idempotent_create(
     *,
     key: str | None,
     principal: str,
-    request_fingerprint: str,
+    request: Request,
+    body: BaseModel,
     create: Callable[[], Awaitable[Any]],
     status_code: int = 201,
 ) -> JSONResponse:
     """Run ``create`` once per ``(principal, key)``; later calls replay the stored response.
 
+    A key is bound to the request it first came with (method, path and body: ``fingerprint``), so the same key
+    with another request is refused. Without a key nothing is looked up or stored.
+
     Concurrent calls with one key (a client retrying before the first answer came) may all miss the stored key
     and run ``create``; the key's primary key lets only the first commit. The others roll their effects back and
     replay the first one's response, as a later retry would.
     """
-    if key is not None:
-        row = await _stored(session, principal, key)
-        if row is not None:
-            return _replay(row, request_fingerprint)
-    body = jsonable_encoder(await create())
-    if key is not None:
-        try:
-            await session.execute(
-                insert(idempotency_keys).values(
-                    principal=principal,
-                    key=key,
-                    request_fingerprint=request_fingerprint,
-                    status_code=status_code,
-                    response_body=json.dumps(body, ensure_ascii=False),
-                    created_at=datetime.now(UTC),
-                )
+    if key is None:
+        return JSONResponse(jsonable_encoder(await create()), status_code=status_code)
+    request_fingerprint = fingerprint(method=request.method, path=request.url.path, body=body)
+    row = await _stored(session, principal, key)
+    if row is not None:
+        return _replay(row, request_fingerprint)
+    response_body = jsonable_encoder(await create())
+    try:
+        await session.execute(
+            insert(idempotency_keys).values(
+                principal=principal,
+                key=key,
+                request_fingerprint=request_fingerprint,
+                status_code=status_code,
+                response_body=json.dumps(response_body, ensure_ascii=False),
+                created_at=datetime.now(UTC),
             )
-        except IntegrityError:
-            await session.rollback()  # this request's effects go; the first one's stay
-            row = await _stored(session, principal, key)
-            if row is None:
-                raise IdempotencyKeyInUse() from None
-            return _replay(row, request_fingerprint)
-    return JSONResponse(body, status_code=status_code)
+        )
+    except IntegrityError:
+        await session.rollback()  # this request's effects go; the first one's stay
+        row = await _stored(session, principal, key)
+        if row is None:
+            raise IdempotencyKeyInUse() from None
+        return _replay(row, request_fingerprint)
+    return JSONResponse(response_body, status_code=status_code)
 
 
 async def _stored(session: AsyncSession, principal: str, key: str) -> Any:

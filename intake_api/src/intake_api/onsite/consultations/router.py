@@ -11,7 +11,7 @@ from intake_api.petitions.rules import STAFF_ROLES
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 
 router = APIRouter(prefix="/petitions", tags=["四个当场"], responses=PROBLEM_RESPONSES)
 
@@ -45,8 +45,7 @@ async def answer_consultation(
         )
         return ConsultationRead.model_validate(consultation)
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from intake_api.onsite.knowledge.schemas import (
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_JSON, PROBLEM_RESPONSES, Problem, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/knowledge", tags=["知识库"], responses=PROBLEM_RESPONSES)
@@ -96,8 +96,7 @@ async def create_knowledge_entry(
     async def create() -> KnowledgeEntryRead:
         return _read(*await service.create_entry(session=session, request=body, principal=principal))
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

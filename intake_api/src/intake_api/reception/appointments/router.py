@@ -16,7 +16,7 @@ from intake_api.reception.appointments.schemas import (
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/appointments", tags=["预约接访"], responses=PROBLEM_RESPONSES)
@@ -42,8 +42,7 @@ async def create_reception_session(
         slot = await service.create_session(session=session, request=body, principal=principal, settings=settings)
         return SessionRead.model_validate(slot)
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(
@@ -91,8 +90,7 @@ async def book_appointment(
         appointment = await service.book(session=session, request=body, principal=principal, settings=settings)
         return AppointmentRead.model_validate(appointment)
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from intake_api.reception.hall.schemas import Board, CheckIn, TicketCompletion, 
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 
 router = APIRouter(prefix="/hall", tags=["接待大厅"], responses=PROBLEM_RESPONSES)
 
@@ -37,8 +37,7 @@ async def check_in_visitor(
         ticket = await service.check_in(session=session, request=body, principal=principal, settings=settings)
         return _read(ticket)
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

@@ -15,7 +15,7 @@ from intake_api.reception.home_visits.schemas import (
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/home-visits", tags=["上门接访"], responses=PROBLEM_RESPONSES)
@@ -43,8 +43,7 @@ async def request_home_visit(
         visit = await service.request_visit(session=session, request=body, principal=principal, settings=settings)
         return HomeVisitRead.model_validate(visit)
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(
