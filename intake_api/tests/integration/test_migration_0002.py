@@ -5,7 +5,6 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -14,43 +13,11 @@ from intake_api.config import IntakeSettings
 from intake_api.db import SERVICE_ROOT
 from intake_api.petitioners.crypto import PetitionerCrypto
 from services.db.migrate import downgrade, upgrade
-from services.testing import create_database, drop_database, require_real_services, unique
 
 PHONE = "13912345678"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # noqa: ANN001
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'intake.sqlite3'}"
-        return
-    await require_real_services()
-    name = unique("xt_intake_mig_")
-    yield await create_database(name)
-    await drop_database(name)
-
-
-async def run(url: str, statement: str, params: dict | None = None) -> list:
-    engine = create_async_engine(url, poolclass=NullPool)
-    try:
-        async with engine.begin() as connection:
-            result = await connection.execute(sa.text(statement), params or {})
-            return result.all() if result.returns_rows else []
-    finally:
-        await engine.dispose()
-
-
-async def columns(url: str, table: str) -> set[str]:
-    engine = create_async_engine(url, poolclass=NullPool)
-    try:
-        async with engine.connect() as connection:
-            found = await connection.run_sync(lambda sync: sa.inspect(sync).get_columns(table))
-            return {column["name"] for column in found}
-    finally:
-        await engine.dispose()
-
-
-async def test_plain_phone_moves_into_encrypted_petitioners_and_back(database_url: str) -> None:
+async def test_plain_phone_moves_into_encrypted_petitioners_and_back(database_url: str, run, columns) -> None:  # noqa: ANN001
     await asyncio.to_thread(upgrade, SERVICE_ROOT, database_url, "0001")
     petition_id, now = uuid.uuid4(), datetime.now(UTC)
     skeleton = sa.table(

@@ -32,9 +32,11 @@ async def test_examples_of_steps_succeed(system: RunningSystem) -> None:
     visit = (
         await client.post("/intake/v1/home-visits", json=example(system, "/intake/v1/home-visits"), headers=staff)
     ).json()
-    path = "/intake/v1/home-visits/{visit_id}/schedule"
-    response = await client.post(path.format(visit_id=visit["id"]), json=example(system, path), headers=staff)
-    assert response.status_code == 200, response.text
+    for step in ("schedule", "complete"):  # completion names the petition the demo registered at the visit
+        path = f"/intake/v1/home-visits/{{visit_id}}/{step}"
+        response = await client.post(path.format(visit_id=visit["id"]), json=example(system, path), headers=staff)
+        assert response.status_code == 200, (step, response.text)
+    assert response.json()["petition_id"] == example(system, path)["petition_id"]
     ticket = (await client.post("/intake/v1/hall/tickets", json={"name": "王建国"}, headers=staff)).json()
     await client.post(f"/intake/v1/hall/tickets/{ticket['id']}/call", headers=staff)
     await client.post(f"/intake/v1/hall/tickets/{ticket['id']}/complete", json={}, headers=staff)

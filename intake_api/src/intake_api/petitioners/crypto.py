@@ -2,6 +2,7 @@
 and the contact seal that only notify_svc can open (ADR 0007). Pure: no I/O."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +19,8 @@ class PetitionerCrypto:
 
     @classmethod
     def from_settings(cls, settings: Any) -> "PetitionerCrypto":
-        return cls(pii.Cipher(settings.pii_key), settings.pii_hash_key, settings.contact_key)
+        """One per set of keys (immutable, so shared): no new AES context on every registration."""
+        return _for_keys(settings.pii_key, settings.pii_hash_key, settings.contact_key)
 
     def id_hash(self, id_number: str) -> str:
         return pii.keyed_hash(pii.normalise_id_number(id_number), key=self.hash_key, purpose=ID_PURPOSE)
@@ -58,6 +60,11 @@ class PetitionerCrypto:
         """``contact_sealed`` of intake's events: bound to ``contact:<petitioner_ref>`` for notify_svc alone."""
         payload = {"name": name, "phone": phone, "email": email}
         return pii.seal(payload, key=self.contact_key, bind=f"contact:{petitioner_id}")
+
+
+@lru_cache(maxsize=8)
+def _for_keys(pii_key: str, hash_key: str, contact_key: str) -> PetitionerCrypto:
+    return PetitionerCrypto(pii.Cipher(pii_key), hash_key, contact_key)
 
 
 def _bind(petitioner_id: UUID, column: str) -> str:

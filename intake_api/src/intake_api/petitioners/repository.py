@@ -2,9 +2,10 @@
 
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from intake_api.petitioners.models import Petitioner
 from services.db import is_postgres
@@ -24,15 +25,26 @@ async def by_account(session: AsyncSession, account_sub: str) -> Petitioner | No
 
 
 async def insert(session: AsyncSession, petitioner: Petitioner) -> bool:
-    """False when a concurrent registration inserted the same ID number first (PostgreSQL, in a savepoint).
-    SQLite needs no savepoint: registration takes the write lock (the tracking number) before looking up."""
+    """False when a concurrent registration inserted the same ID number first. PostgreSQL: one ``INSERT … ON
+    CONFLICT DO NOTHING`` (no savepoint round trips), then the object joins the session as already stored.
+    SQLite needs neither: registration takes the write lock (the tracking number) before looking up."""
     if not is_postgres(session):
         session.add(petitioner)
         return True
-    try:
-        async with session.begin_nested():
-            session.add(petitioner)
-            await session.flush([petitioner])  # only this row inside the savepoint
-    except IntegrityError:
+    values = {key: getattr(petitioner, key) for key in _COLUMN_KEYS}
+    result = await session.execute(_INSERT, values)
+    if result.rowcount != 1:
         return False
+    for key, value in values.items():  # every column set, so nothing is left to load (lazy loads fail in async)
+        setattr(petitioner, key, value)
+    make_transient_to_detached(petitioner)
+    session.add(petitioner)
     return True
+
+
+_COLUMN_KEYS = tuple(column.key for column in Petitioner.__mapper__.column_attrs)
+_INSERT = (  # built once: bind parameters named as the columns
+    postgresql.insert(Petitioner.__table__)
+    .values({c.name: bindparam(c.name, type_=c.type) for c in Petitioner.__table__.columns})
+    .on_conflict_do_nothing(index_elements=["id_number_hash"])
+)

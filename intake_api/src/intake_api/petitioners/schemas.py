@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -71,17 +71,21 @@ class PetitionerRead(BaseModel):
     created_at: datetime
 
 
+RevealReason = Annotated[str, Field(min_length=4, max_length=500, description="查看理由（写入审计记录）")]
+
+
+def reveal_config(example: dict) -> ConfigDict:
+    """The configuration of a request to reveal plain personal data (fields and a reason), with its example."""
+    return ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [example]})
+
+
 class RevealRequest(RequestModel):
     """查看明文身份证号或手机号：须说明理由，留痕审计。"""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        str_strip_whitespace=True,
-        json_schema_extra={"examples": [{"fields": ["phone"], "reason": "办理人员需电话回访信访人，经科长批准"}]},
-    )
+    model_config = reveal_config({"fields": ["phone"], "reason": "办理人员需电话回访信访人，经科长批准"})
 
     fields: list[RevealField] = Field(min_length=1, max_length=3, description="要查看的字段")
-    reason: str = Field(min_length=4, max_length=500, description="查看理由（写入审计记录）")
+    reason: RevealReason
 
 
 class RevealedPetitioner(BaseModel):

@@ -1,9 +1,11 @@
 """The checks at registration that need the database: field checks against the reference copies and the caller,
 and the screening of the petitioner's earlier petitions (repeat, Art. 19 ¶3, Art. 36 ¶3) that ``rules`` decides."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.config import IntakeSettings
@@ -22,16 +24,21 @@ def registers_own(principal: Principal) -> bool:
     return principal.has_any("petitioner") and not principal.has_any("reception", "admin")
 
 
-async def validate(*, session: AsyncSession, request: PetitionCreate, principal: Principal, now: datetime) -> None:
+async def validate(
+    *, session: AsyncSession, request: PetitionCreate, principal: Principal, now: datetime
+) -> reference.Snapshot:
+    """Raises for an invalid petition; returns the reference copies it was checked against."""
     if rules.received_in_future(request.received_at or now, now):
         raise ReceivedInFuture()
     errors = _field_errors(request, principal=principal, now=now)
-    if not await reference.category_known(session=session, code=request.category_code):
+    copy = await reference.copies(session)
+    if not copy.category_known(request.category_code):
         errors.append(_error("/category_code", "unknown_category", "分类代码不在信访事项分类目录中"))
-    if request.community_code and not await reference.community_known(session=session, code=request.community_code):
+    if request.community_code and not copy.community_known(request.community_code):
         errors.append(_error("/community_code", "unknown_community", "社区代码不在本辖区行政区划中"))
     if errors:
         raise InvalidPetition(errors=errors)
+    return copy
 
 
 def _field_errors(request: PetitionCreate, *, principal: Principal, now: datetime) -> list[FieldError]:
@@ -71,8 +78,10 @@ async def screen(
     known: bool,
     tracking_no: str,
     settings: IntakeSettings,
+    candidate: similarity.Signature | None = None,
 ) -> Screened:
-    candidate = similarity.signature(request.content)
+    """``candidate``: the content's signature when the caller computed it already (before taking a connection)."""
+    candidate = candidate if candidate is not None else similarity.signature(request.content)
     earlier = await repository.earlier_of(session, petitioner.id) if known else []
     similar = similar_earlier(candidate, earlier, threshold=settings.repeat_threshold)
     decision = rules.decide(
@@ -85,7 +94,7 @@ async def screen(
 
 
 def similar_earlier(
-    candidate: similarity.Signature, earlier: list[Petition], *, threshold: float
+    candidate: similarity.Signature, earlier: Sequence[Petition | Row], *, threshold: float
 ) -> list[rules.EarlierPetition]:
     """The earlier petitions whose content reaches the threshold, most similar first."""
     scored = []
@@ -100,7 +109,7 @@ def similar_earlier(
     return [earlier for _, earlier in scored]
 
 
-def _as_earlier(petition: Petition) -> rules.EarlierPetition:
+def _as_earlier(petition: Petition | Row) -> rules.EarlierPetition:
     return rules.EarlierPetition(
         id=petition.id,
         tracking_no=petition.tracking_no,

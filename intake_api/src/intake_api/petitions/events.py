@@ -3,6 +3,7 @@ number or a plain name: contact data travels sealed for notify_svc alone (ADR 00
 
 from datetime import datetime
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from intake_api.petitioners.crypto import PetitionerCrypto
 from intake_api.petitioners.models import Petitioner
@@ -38,10 +39,11 @@ def new_petition(
     registered_by: str,
     district_code: str,
     place_name: str | None = None,
+    petition_id: UUID | None = None,
 ) -> Petition:
     decision = screened.decision
     return Petition(
-        id=uuid7(), tracking_no=tracking_no, query_code_hash=query_code_hash, channel=request.channel,
+        id=petition_id or uuid7(), tracking_no=tracking_no, query_code_hash=query_code_hash, channel=request.channel,
         petitioner_id=petitioner.id, kind=request.kind, category_code=request.category_code,
         severity=request.severity, summary=request.summary or request.content[:60], content=request.content,
         requests=request.requests, occurred_at=request.occurred_at,

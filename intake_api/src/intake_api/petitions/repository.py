@@ -2,17 +2,20 @@
 
 import re
 from datetime import datetime
+from functools import cache
 from uuid import UUID
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import Insert, Row, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from intake_api.petitioners.models import Petitioner
 from intake_api.petitions.models import Petition, TimelineEntry, TrackingCounter
-from services.db import is_postgres
+from services.contracts import CloudEvent
+from services.db import add_event, is_postgres
+from services.db.outbox import outbox_insert
 
 _SEQUENCE_NAME = re.compile(r"^tracking_seq_\d{6}_\d{4}$")
 
@@ -82,6 +85,39 @@ def add(session: AsyncSession, *objects: object) -> None:
     session.add_all(objects)
 
 
+async def add_registered(
+    session: AsyncSession, petition: Petition, steps: list[TimelineEntry], event: CloudEvent
+) -> None:
+    """The new petition, its timeline steps and its outbox event. PostgreSQL: one statement (the rows as
+    data-modifying CTEs of the outbox insert; the foreign keys are checked at its end), built once per number of
+    steps and run with bind parameters: no ORM flush, no statement building; the objects stay outside the session.
+    SQLite (no DML in CTEs): through the session."""
+    if not is_postgres(session):
+        add(session, petition, *steps)
+        await add_event(session, event)
+        return
+    params = _params("petition", petition)
+    for number, step in enumerate(steps):
+        params |= _params(f"step{number}", step)
+    await add_event(session, event, statement=_registration_insert(len(steps)), params=params)
+
+
+@cache
+def _registration_insert(steps: int) -> Insert:
+    ctes = [_row_insert(Petition, "petition").cte("new_petition")]
+    ctes += [_row_insert(TimelineEntry, f"step{number}").cte(f"new_step{number}") for number in range(steps)]
+    return outbox_insert().add_cte(*ctes)
+
+
+def _row_insert(model: type[Petition | TimelineEntry], prefix: str) -> Insert:
+    table = model.__table__
+    return insert(table).values({c.name: bindparam(f"{prefix}_{c.name}", type_=c.type) for c in table.columns})
+
+
+def _params(prefix: str, row: Petition | TimelineEntry) -> dict:
+    return {f"{prefix}_{column.key}": getattr(row, column.key) for column in type(row).__mapper__.column_attrs}
+
+
 def _with_details(statement):  # noqa: ANN001, ANN202 - a Select of Petition
     return statement.options(selectinload(Petition.timeline), selectinload(Petition.petitioner))
 
@@ -112,21 +148,18 @@ async def by_tracking_no(session: AsyncSession, tracking_no: str) -> Petition | 
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def earlier_of(session: AsyncSession, petitioner_id: UUID, *, limit: int = 200) -> list[Petition]:
-    """The petitioner's latest petitions (only the columns the checks read)."""
-    statement = (
-        select(Petition)
-        .where(Petition.petitioner_id == petitioner_id)
-        .order_by(Petition.id.desc())
-        .limit(limit)
-        .options(
-            load_only(
-                Petition.id, Petition.tracking_no, Petition.status, Petition.case_status, Petition.case_tier,
-                Petition.re_reviewed, Petition.repeat_of, Petition.signature,
-            )
-        )
-    )  # fmt: skip
-    return list(await session.scalars(statement))
+_EARLIER_COLUMNS = (
+    Petition.id, Petition.tracking_no, Petition.status, Petition.case_status, Petition.case_tier,
+    Petition.re_reviewed, Petition.repeat_of, Petition.signature,
+)  # fmt: skip
+
+
+async def earlier_of(session: AsyncSession, petitioner_id: UUID, *, limit: int = 200) -> list[Row]:
+    """The petitioner's latest petitions, newest first: plain rows of the columns the checks read (no ORM objects:
+    a long-standing petitioner has up to ``limit`` of them on every registration)."""
+    statement = select(*_EARLIER_COLUMNS).where(Petition.petitioner_id == petitioner_id)
+    statement = statement.order_by(Petition.id.desc()).limit(limit)
+    return list(await session.execute(statement))
 
 
 async def page(

@@ -25,7 +25,7 @@ from intake_api.petitions.schemas import (
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_JSON, PROBLEM_RESPONSES, Problem, problem_response, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/petitions", tags=["信访件"], responses=PROBLEM_RESPONSES)
@@ -60,8 +60,7 @@ async def register_petition(
     async def create() -> PetitionCreated:
         return await service.register_petition(session=session, request=body, principal=principal, settings=settings)
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(

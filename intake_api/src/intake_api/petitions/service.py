@@ -13,11 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from intake_api.config import IntakeSettings
 from intake_api.petitioners import service as petitioners
 from intake_api.petitioners.crypto import PetitionerCrypto
-from intake_api.petitions import checks, events, repository, rules, timeline
+from intake_api.petitions import checks, events, repository, rules, similarity, timeline
 from intake_api.petitions.exceptions import NotOpenForResolution, NotWithdrawable, PetitionNotFound
 from intake_api.petitions.models import Petition, TimelineEntry
 from intake_api.petitions.schemas import PetitionCreate, PetitionCreated
-from intake_api.reference import service as reference
 from services.contracts import CloudEvent
 from services.db import add_event
 from services.http.auth import Principal
@@ -25,13 +24,20 @@ from services.ids import uuid7
 
 
 async def register_petition(
-    *, session: AsyncSession, request: PetitionCreate, principal: Principal, settings: IntakeSettings
+    *,
+    session: AsyncSession,
+    request: PetitionCreate,
+    principal: Principal,
+    settings: IntakeSettings,
+    petition_id: UUID | None = None,
 ) -> PetitionCreated:
     """Register from any channel. A ``petitioner`` token registers their own (online); staff register on behalf.
-    Runs the registration checks; stages ``petition.registered`` (accepted or repeat) or ``petition.not_accepted``."""
+    Runs the registration checks; stages ``petition.registered`` (accepted or repeat) or ``petition.not_accepted``.
+    ``petition_id``: a fixed id, for demo data that request examples name; a new UUIDv7 otherwise."""
     now = datetime.now(UTC)
     received_at = request.received_at or now
-    await checks.validate(session=session, request=request, principal=principal, now=now)
+    candidate = similarity.signature(request.content)  # CPU before the first statement: no connection held for it
+    copy = await checks.validate(session=session, request=request, principal=principal, now=now)
     sequence = await repository.next_sequence(session, year=received_at.year, district_code=settings.district_code)
     tracking_no = rules.tracking_number(year=received_at.year, district_code=settings.district_code, sequence=sequence)
     crypto = PetitionerCrypto.from_settings(settings)
@@ -41,26 +47,21 @@ async def register_petition(
     )
     screened = await checks.screen(
         session=session, request=request, petitioner=petitioner, known=known, tracking_no=tracking_no,
-        settings=settings,
+        settings=settings, candidate=candidate,
     )  # fmt: skip
     query_code = rules.new_query_code()
     petition = events.new_petition(
         request, screened=screened, petitioner=petitioner, tracking_no=tracking_no, received_at=received_at, now=now,
         query_code_hash=rules.hash_query_code(query_code, pepper=settings.query_code_pepper),
         registered_by=principal.sub, district_code=settings.district_code,
-        place_name=await reference.place_name(session=session, code=request.community_code),
+        place_name=copy.place_name(request.community_code), petition_id=petition_id,
     )  # fmt: skip
-    repository.add(session, petition, _step(petition.id, at=now, step="registered", title="信访事项已登记"))
-    await _after_registration(session, petition, screened.decision, now=now)
-    await add_event(session, events.outcome_event(petition, petitioner, crypto=crypto, now=now))
+    steps = [_step(petition.id, at=now, step="registered", title="信访事项已登记")]
+    if screened.decision.outcome in ("repeat", "not_accepted"):
+        steps.append(_step(petition.id, at=now, step=screened.decision.outcome, title=screened.decision.notice[:200]))
+    event = events.outcome_event(petition, petitioner, crypto=crypto, now=now)
+    await repository.add_registered(session, petition, steps, event)
     return events.created(petition, query_code=query_code, decision=screened.decision)
-
-
-async def _after_registration(session: AsyncSession, petition: Petition, decision: rules.Decision, *, now) -> None:
-    if decision.outcome == "repeat":
-        repository.add(session, _step(petition.id, at=now, step="repeat", title=decision.notice[:200]))
-    elif decision.outcome == "not_accepted":
-        repository.add(session, _step(petition.id, at=now, step="not_accepted", title=decision.notice[:200]))
 
 
 async def resolve_on_spot(

@@ -5,8 +5,9 @@ before it knows the list, and routing_svc validates again when it opens the case
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_api.reference import repository
+from intake_api.reference import repository, snapshot
 from intake_api.reference.models import ReferenceCategory, ReferenceDepartment, ReferenceJurisdiction
+from intake_api.reference.snapshot import Snapshot
 from services.contracts.routing import CatalogueUpdatedData, JurisdictionUpdatedData
 
 JURISDICTIONS, CATALOGUE = "jurisdictions", "catalogue"
@@ -38,6 +39,7 @@ async def apply_catalogue(*, session: AsyncSession, data: CatalogueUpdatedData) 
 
 
 async def _newer(session: AsyncSession, name: str, version: int) -> bool:
+    session.info[snapshot.CHANGED_HERE] = True  # this transaction may change a copy: no cached snapshot for it
     return version > await repository.lock_version(session, name)
 
 
@@ -48,23 +50,21 @@ async def _apply(session: AsyncSession, model: type, rows: list, *, full: bool) 
         await repository.upsert(session, rows)
 
 
+async def copies(session: AsyncSession) -> Snapshot:
+    """The catalogue and jurisdiction copies as of now (a per-process snapshot checked against their versions)."""
+    return await snapshot.current(session)
+
+
 async def category_known(*, session: AsyncSession, code: str) -> bool:
-    """An active category of the copy; any code while the copy is empty."""
-    found = await repository.category(session, code)
-    if found is not None:
-        return found.active
-    return await repository.count(session, ReferenceCategory) == 0
+    return (await copies(session)).category_known(code)
 
 
 async def community_known(*, session: AsyncSession, code: str) -> bool:
-    found = await repository.jurisdiction(session, code)
-    if found is not None:
-        return found.active and found.level == "community"
-    return await repository.count(session, ReferenceJurisdiction) == 0
+    return (await copies(session)).community_known(code)
 
 
 async def category_name(*, session: AsyncSession, code: str) -> str | None:
-    found = await repository.category(session, code)
+    found = (await copies(session)).categories.get(code)
     return None if found is None else found.name
 
 
@@ -83,9 +83,4 @@ async def receiving_unit_name(*, session: AsyncSession, code: str) -> str | None
 
 
 async def place_name(*, session: AsyncSession, code: str | None) -> str | None:
-    """``清河区长桥街道柳岸社区`` for a community code of the copy (names from the district down); None if unknown."""
-    names = []
-    while code is not None and (node := await repository.jurisdiction(session, code)) is not None:
-        names.insert(0, node.name)
-        code = node.parent_code
-    return "".join(names) or None
+    return (await copies(session)).place_name(code)

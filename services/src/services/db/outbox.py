@@ -8,10 +8,12 @@ on SQLite exactly one relay runs per database (the file lock serialises writers 
 
 import asyncio
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import Insert, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.contracts import CloudEvent
@@ -26,19 +28,48 @@ _STAGED = "outbox_staged"
 PURGE_EVERY_SECONDS = 3600.0  # published rows older than the retention go when the relay is idle, hourly
 
 
-async def add_event(session: AsyncSession, event: CloudEvent) -> None:
-    """Stage an event in the caller's transaction; it is published only if that transaction commits."""
+async def add_event(
+    session: AsyncSession,
+    event: CloudEvent,
+    *,
+    statement: Insert | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> None:
+    """Stage an event in the caller's transaction; it is published only if that transaction commits.
+
+    ``statement``: an ``outbox_insert()`` the caller built once with data-modifying CTEs added (PostgreSQL), run
+    with their ``params``, so that a state change and its event cost one round trip and no statement building."""
     session.info[_STAGED] = True
+    if statement is None:
+        await session.execute(insert(outbox).values(_row(event)))
+        return
     await session.execute(
-        insert(outbox).values(
-            event_id=UUID(event.id),
-            event_type=event.type,
-            aggregate_id=event.subject,
-            payload=event.to_json(),
-            correlation_id=event.correlationid,
-            created_at=event.time,
-        )
+        statement, {**{f"outbox_{key}": value for key, value in _row(event).items()}, **(params or {})}
     )
+
+
+def outbox_insert() -> Insert:
+    """The outbox INSERT with bind parameters ``outbox_<column>``, for ``add_event(statement=...)``."""
+    columns = ("event_id", "event_type", "aggregate_id", "payload", "correlation_id", "created_at")
+    return insert(outbox).values({name: bindparam(f"outbox_{name}", type_=outbox.c[name].type) for name in columns})
+
+
+async def add_events(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+    """Stage several events in the caller's transaction with one statement, in this order."""
+    if events:
+        session.info[_STAGED] = True
+        await session.execute(insert(outbox), [_row(event) for event in events])
+
+
+def _row(event: CloudEvent) -> dict:
+    return {
+        "event_id": UUID(event.id),
+        "event_type": event.type,
+        "aggregate_id": event.subject,
+        "payload": event.to_json(),
+        "correlation_id": event.correlationid,
+        "created_at": event.time,
+    }
 
 
 def staged_events(session: AsyncSession) -> bool:

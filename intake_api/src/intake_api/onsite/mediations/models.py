@@ -9,8 +9,9 @@ from services.db.types import UTCDateTime
 
 
 class Mediation(Base):
-    """A mediation held at once at the reception. The parties' names are stored encrypted (AES-256-GCM bound to
-    this row) with masked copies for display; several attempts may be recorded for one petition."""
+    """A mediation held at once at the reception. The parties' names and the agreement are stored encrypted
+    (AES-256-GCM bound to this row and column), the names with masked copies for display; several attempts may be
+    recorded for one petition."""
 
     __tablename__ = "mediations"
 
@@ -18,7 +19,7 @@ class Mediation(Base):
     petition_id: Mapped[UUID] = mapped_column(ForeignKey("petitions.id"), index=True)
     mediator: Mapped[str] = mapped_column(String(64))
     result: Mapped[str] = mapped_column(String(16))
-    agreement: Mapped[str] = mapped_column(Text)
+    agreement_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     notes: Mapped[str] = mapped_column(Text)
     parties_cipher: Mapped[bytes] = mapped_column(LargeBinary)
     parties_masked: Mapped[list[dict]] = mapped_column(JSON)

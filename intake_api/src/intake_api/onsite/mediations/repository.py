@@ -13,3 +13,7 @@ async def for_petition(session: AsyncSession, petition_id: UUID) -> list[Mediati
 
 def add(session: AsyncSession, mediation: Mediation) -> None:
     session.add(mediation)
+
+
+async def get(session: AsyncSession, mediation_id: UUID) -> Mediation | None:
+    return await session.get(Mediation, mediation_id)

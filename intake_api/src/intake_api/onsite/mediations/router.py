@@ -3,21 +3,29 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 
+from intake_api.audit.dependencies import Audit
 from intake_api.dependencies import Settings
 from intake_api.onsite.mediations import service
 from intake_api.onsite.mediations.models import Mediation
-from intake_api.onsite.mediations.schemas import MediationCreate, MediationRead, PartyRead
+from intake_api.onsite.mediations.schemas import (
+    MediationCreate,
+    MediationRead,
+    MediationRevealRequest,
+    PartyRead,
+    RevealedMediation,
+)
 from intake_api.onsite.rules import ACTORS
 from intake_api.petitions.rules import STAFF_ROLES
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
-from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.errors import PROBLEM_RESPONSES, NotFound, problem_responses
+from services.http.idempotency import IdempotencyKey, idempotent_create
 
 router = APIRouter(prefix="/petitions", tags=["四个当场"], responses=PROBLEM_RESPONSES)
 
 Actor = Annotated[Principal, require_roles(*ACTORS)]
 Staff = Annotated[Principal, require_roles(*STAFF_ROLES)]
+Revealer = Annotated[Principal, require_roles("supervisor", "admin")]  # as for petitioners' plain data
 
 
 @router.post(
@@ -46,8 +54,7 @@ async def record_mediation(
         )
         return read_model(mediation, petition_status=petition.status)
 
-    print_ = fingerprint(method="POST", path=request.url.path, body=body)
-    return await idempotent_create(session, key=key, principal=principal.sub, request_fingerprint=print_, create=create)
+    return await idempotent_create(session, key=key, principal=principal.sub, request=request, body=body, create=create)
 
 
 @router.get(
@@ -63,10 +70,43 @@ async def list_mediations(petition_id: UUID, session: SessionDep, principal: Sta
     return [read_model(row, petition_status=petition.status) for row in rows]
 
 
+@router.post(
+    "/{petition_id}/mediations/{mediation_id}/reveal",
+    response_model=RevealedMediation,
+    operation_id="reveal_mediation",
+    responses=problem_responses(404, 415),
+    summary="查看调解协议或当事人明文（审计）",
+    description="调解协议与当事人姓名加密存储。仅督查人员与管理员可用，须说明理由；记录谁、何时、看了哪条调解记录的哪些内容"
+    "及理由（不记录内容）。无权查看或不存在时返回 404（同样留痕）。",
+)
+async def reveal_mediation(
+    petition_id: UUID,
+    mediation_id: UUID,
+    body: MediationRevealRequest,
+    session: SessionDep,
+    principal: Revealer,
+    audit: Audit,
+    settings: Settings,
+) -> RevealedMediation:
+    fields = sorted(set(body.fields))
+    record = {"principal": principal, "action": "reveal", "record_type": "mediation", "record_id": mediation_id}
+    try:
+        revealed = await service.reveal_mediation(
+            session=session, petition_id=petition_id, mediation_id=mediation_id, fields=fields, principal=principal,
+            settings=settings,
+        )  # fmt: skip
+    except NotFound:
+        await audit.record(**record, fields=(), reason=body.reason, outcome="not_found")
+        raise
+    await audit.record(**record, fields=fields, reason=body.reason, outcome="granted")
+    return RevealedMediation(**revealed)
+
+
 def read_model(mediation: Mediation, *, petition_status: str) -> MediationRead:
     return MediationRead(
         id=mediation.id, petition_id=mediation.petition_id, mediator=mediation.mediator, result=mediation.result,
-        parties=[PartyRead(**party) for party in mediation.parties_masked], agreement=mediation.agreement or None,
+        parties=[PartyRead(**party) for party in mediation.parties_masked],
+        has_agreement=mediation.agreement_cipher is not None,
         notes=mediation.notes, recorded_by=mediation.recorded_by, created_at=mediation.created_at,
         petition_status=petition_status,
     )  # fmt: skip

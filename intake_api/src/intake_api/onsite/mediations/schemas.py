@@ -5,6 +5,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from intake_api.petitioners.schemas import RevealReason, reveal_config
 from services.http.models import RequestModel
 
 Result = Literal["success", "failure"]
@@ -65,8 +66,26 @@ class MediationRead(BaseModel):
     parties: list[PartyRead]
     mediator: str
     result: Result
-    agreement: str | None
+    has_agreement: bool = Field(description="是否记录了调解协议（协议内容加密存储，经授权说明理由后查看，留痕审计）")
     notes: str
     recorded_by: str
     created_at: datetime
     petition_status: str = Field(description="信访件当前的状态（调解成功后为 resolved_on_spot）")
+
+
+RevealField = Literal["agreement", "parties"]
+
+
+class MediationRevealRequest(RequestModel):
+    """查看调解协议内容或当事人明文姓名：须说明理由，留痕审计。"""
+
+    model_config = reveal_config({"fields": ["agreement"], "reason": "核查调解协议履行情况，经科长批准"})
+
+    fields: list[RevealField] = Field(min_length=1, max_length=2, description="要查看的内容")
+    reason: RevealReason
+
+
+class RevealedMediation(BaseModel):
+    id: UUID
+    agreement: str | None = Field(default=None, description="调解协议内容（未请求或未记录时为空）")
+    parties: list[PartyIn] | None = Field(default=None, description="当事人明文姓名（未请求时为空）")

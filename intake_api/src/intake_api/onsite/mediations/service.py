@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from intake_api.config import IntakeSettings
 from intake_api.onsite import rules as onsite_rules
 from intake_api.onsite.mediations import repository, rules
+from intake_api.onsite.mediations.exceptions import MediationNotFound
 from intake_api.onsite.mediations.models import Mediation
 from intake_api.onsite.mediations.schemas import MediationCreate
 from intake_api.petitions import service as petitions
@@ -51,12 +52,38 @@ async def list_mediations(
     return petition, await repository.for_petition(session, petition_id)
 
 
+async def reveal_mediation(
+    *,
+    session: AsyncSession,
+    petition_id: UUID,
+    mediation_id: UUID,
+    fields: list[str],
+    principal: Principal,
+    settings: IntakeSettings,
+) -> dict:
+    """The plain agreement and/or party names of one mediation; 404 outside the caller's view."""
+    await petitions.get_petition(session=session, petition_id=petition_id, principal=principal)
+    mediation = await repository.get(session, mediation_id)
+    if mediation is None or mediation.petition_id != petition_id:
+        raise MediationNotFound()
+    cipher = pii.Cipher(settings.pii_key)
+    revealed: dict = {"id": mediation.id}
+    if "agreement" in fields:
+        revealed["agreement"] = rules.open_agreement(
+            mediation.agreement_cipher, cipher=cipher, mediation_id=mediation.id
+        )
+    if "parties" in fields:
+        revealed["parties"] = rules.open_parties(mediation.parties_cipher, cipher=cipher, mediation_id=mediation.id)
+    return revealed
+
+
 def _mediation(petition_id: UUID, request: MediationCreate, *, principal: Principal, cipher: pii.Cipher) -> Mediation:
     mediation_id = uuid7()
     parties = [party.model_dump() for party in request.parties]
     return Mediation(
         id=mediation_id, petition_id=petition_id, mediator=request.mediator, result=request.result,
-        agreement=request.agreement or "", notes=request.notes,
+        agreement_cipher=rules.seal_agreement(request.agreement, cipher=cipher, mediation_id=mediation_id),
+        notes=request.notes,
         parties_cipher=rules.seal_parties(parties, cipher=cipher, mediation_id=mediation_id),
         parties_masked=rules.masked_parties(parties), recorded_by=principal.sub, created_at=datetime.now(UTC),
     )  # fmt: skip

@@ -1,0 +1,59 @@
+"""The fast paths of the signature must not change it: ``segment.cut`` is jieba's ``cut(HMM=False)`` done in one
+pass and must give the same words in the same order, or stored signatures would stop matching new ones; stored
+signatures are read back without a second sort, other bytes are still checked in full."""
+
+import random
+
+import pytest
+
+from intake_api.petitions import segment, similarity
+
+PETITIONS = [
+    "柳岸社区3号楼屋顶漏水两年，多次向物业反映未修，请求维修。",
+    "我3月反映的屋顶漏水还没修",
+    "东湖街道某建筑工地拖欠农民工工资三个月共计4.5万元，包工头失联，请求协调发放。",
+    "新城街道锦绣路夜间渣土车频繁通行，噪音和扬尘严重影响居民休息，请求限制通行时间（22:00-6:00）。",
+    "ABC物业公司WiFi收费2024年涨价30%，业主委员会不同意，要求退还多收的费用。",
+    "长桥街道征地补偿款至今未到位，村委会称镇政府未拨付，镇政府称已拨付给村委会。",
+    "",
+    "！！！",
+    "a1b2c3 x y z 123 4 5",
+]
+# CJK characters common in petitions, some outside jieba's Han range, kana, full-width and ASCII letters and digits
+ALPHABET = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
+    "物业小区业主维修漏水拖欠工资补偿征地拆迁社区街道办事处噪音污染医疗纠纷学校入学"
+    "abcXYZ0123456789ａｂ１２ーカタ〇々𠀀丂"
+)
+
+
+def generated(count: int, seed: int = 20261129) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 80))) for _ in range(count)]
+
+
+def jieba_and_segment(text: str) -> tuple[list[str], list[str]]:
+    tokenizer, normalised = similarity.tokenizer(), similarity.normalise(text)
+    return list(tokenizer.cut(normalised, HMM=False)), list(segment.cut(tokenizer, normalised))
+
+
+@pytest.mark.parametrize("text", PETITIONS)
+def test_segment_cut_equals_jieba_on_petition_texts(text: str) -> None:
+    expected, found = jieba_and_segment(text)
+    assert found == expected
+
+
+def test_segment_cut_equals_jieba_on_generated_texts() -> None:
+    differing = [text for text in generated(5000) if len(set(map(tuple, jieba_and_segment(text)))) != 1]
+    assert differing == []
+
+
+def test_from_bytes_of_unsorted_hashes_still_gives_the_sorted_signature() -> None:
+    """Stored signatures are sorted (a fast path skips the sort); other bytes are checked in full as before."""
+    unsorted = bytes([similarity.SIGNATURE_VERSION]) + (3).to_bytes(4, "little")
+    unsorted += b"".join(value.to_bytes(4, "little") for value in (30, 10, 20))
+    assert similarity.Signature.from_bytes(unsorted) == similarity.Signature([10, 20, 30], 3)
+    repeated = bytes([similarity.SIGNATURE_VERSION]) + (3).to_bytes(4, "little")
+    repeated += b"".join(value.to_bytes(4, "little") for value in (10, 10, 20))
+    with pytest.raises(ValueError):
+        similarity.Signature.from_bytes(repeated)
