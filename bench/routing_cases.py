@@ -17,57 +17,50 @@
 
 import argparse
 import asyncio
-import contextlib
 import json
 import secrets
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-import asyncpg
 import httpx
 import report
 import routing_data
 from cpu import CpuMeter, background_load
-from loadgen import ms, percentile
 from procs import PG_URL, child_env, free_port, run_checked, start_process, stop_processes, uvicorn_argv, wait_ready
-from sqlalchemy import select, text
+from routing_common import (
+    DISTRICT,
+    FILTERS,
+    LOADED_TABLES,
+    OPEN_STATES,
+    SCOPES,
+    connect,
+    database_exists,
+    log,
+    summary_ms,
+)
+from routing_kpi import kpi_period, measure_kpi
+from routing_report import markdown, summarize, with_history
+from routing_sweeps import measure_sweeps
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 
 from routing_svc.cases import repository
 from routing_svc.cases.models import CaseClock
-from routing_svc.clocks import end_of_day, local_date
 from routing_svc.config import RoutingSettings
 from routing_svc.demo import seed_demo_organisation
-from routing_svc.figures import service as figures
-from routing_svc.scheduler.service import sweep_due
 from services.db.engine import make_engine, make_session_factory
-from services.http.auth import Principal, issue_token
+from services.http.auth import issue_token
 from services.http.pagination import encode_cursor
 from services.testing import create_database, drop_database
-
-TARGETS_MS = {"queue_p99": 30.0, "sweep": 1000.0, "kpi": 500.0}
-DISTRICT, STREET, COMMUNITY = "320599", "320599001", "320599001001"
-SCOPES = {
-    "community": ("unit_code", COMMUNITY),
-    "street": ("street_code", STREET),
-    "district": ("district_code", DISTRICT),
-}
-OPEN_STATES = ("assigned", "signed", "objected", "accepted", "in_handling", "extended")
-FILTERS = ("all", "open", "overdue")
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-LOADED_TABLES = ("cases", "case_clocks", "case_steps", "case_escalations", "supervision_orders")
-COLUMN_NAMES = "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped"
-SWEEP_TABLES = {"case_steps": "id", "case_escalations": "id", "supervision_orders": "id", "case_clocks": "id"}
 
 
 def parse_args() -> argparse.Namespace:
@@ -81,6 +74,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--explains", type=int, default=20, help="EXPLAIN ANALYZE runs per scenario and round")
     parser.add_argument("--kpi-requests", type=int, default=20)
     parser.add_argument("--idle-sweeps", type=int, default=20)
+    parser.add_argument(
+        "--late-days", type=int, default=7, help="also sweep this many days after the next midnight (0: not)"
+    )
     parser.add_argument("--keep-db", metavar="NAME", help="load into (or reuse) this database and keep it")
     parser.add_argument(
         "--schema-revision",
@@ -95,40 +91,7 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def log(message: str) -> None:
-    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
-
-
-def summary_ms(seconds: list[float]) -> dict:
-    return {
-        "n": len(seconds),
-        "p50": ms(percentile(seconds, 50)),
-        "p99": ms(percentile(seconds, 99)),
-        "max": ms(max(seconds)) if seconds else None,
-    }
-
-
 # --- the database ----------------------------------------------------------------------------------------------
-
-
-async def connect(db: str, *, patience: float = 120.0) -> asyncpg.Connection:
-    """A connection, waiting (up to `patience` seconds) while the shared server has no free connection slot."""
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            return await asyncpg.connect(**PG, database=db)
-        except asyncpg.TooManyConnectionsError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(1.0)
-
-
-async def database_exists(name: str) -> bool:
-    connection = await connect("postgres")
-    try:
-        return bool(await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name))
-    finally:
-        await connection.close()
 
 
 async def stored_load(db: str) -> dict | None:
@@ -364,9 +327,8 @@ async def explain_queue(db: str, scenario: dict, runs: int) -> dict:
     connection = await connect(db)
     try:
         ids = [row["id"] for row in await connection.fetch(listing)][:20]
-        clocks = compiled(
-            select(CaseClock).where(CaseClock.case_id.in_(ids or [None])).order_by(CaseClock.started_at, CaseClock.id)
-        )
+        running = CaseClock.case_id.in_(ids or [None]), CaseClock.stopped_at.is_(None)  # as `views.case_views` reads
+        clocks = compiled(select(CaseClock).where(*running).order_by(CaseClock.started_at, CaseClock.id))
         totals, plans = [], {}
         for _ in range(runs):
             total = 0.0
@@ -385,145 +347,6 @@ async def explain_queue(db: str, scenario: dict, runs: int) -> dict:
 
 def _removed(node: dict) -> int:
     return node.get("Rows Removed by Filter", 0) + sum(_removed(child) for child in node.get("Plans", []))
-
-
-# --- the sweep -----------------------------------------------------------------------------------------------
-
-
-def next_local_midnight(anchor: datetime) -> datetime:
-    """The moment after the anchor when that day's reminders and lapses fall due (the start of the next local day)."""
-    return end_of_day(local_date(anchor)).astimezone(UTC) + timedelta(seconds=1)
-
-
-@contextlib.asynccontextmanager
-async def undone(db: str, now: datetime):
-    """Run a sweep, then put back what it changed: the clocks and cases it touched and the rows it added."""
-    connection = await connect(db)
-    try:
-        touched = "SELECT case_id FROM case_clocks WHERE next_check_at <= $1"
-        await connection.execute(
-            f"CREATE TEMP TABLE snap_clocks AS SELECT * FROM case_clocks WHERE case_id IN ({touched})", now
-        )
-        await connection.execute(f"CREATE TEMP TABLE snap_cases AS SELECT * FROM cases WHERE id IN ({touched})", now)
-        high = {
-            table: await connection.fetchval(f"SELECT {key} FROM {table} ORDER BY {key} DESC LIMIT 1")
-            for table, key in SWEEP_TABLES.items()
-        }
-        outbox = await connection.fetchval("SELECT coalesce(max(seq), 0) FROM outbox")
-        yield
-        async with connection.transaction():
-            for table, key in SWEEP_TABLES.items():
-                if high[table] is not None:
-                    await connection.execute(f"DELETE FROM {table} WHERE {key} > $1", high[table])
-            await connection.execute("DELETE FROM outbox WHERE seq > $1", outbox)
-            for table, snapshot in (("case_clocks", "snap_clocks"), ("cases", "snap_cases")):
-                names = [r["attname"] for r in await connection.fetch(COLUMN_NAMES, table)]
-                assignments = ", ".join(f'"{n}" = s."{n}"' for n in names if n != "id")
-                await connection.execute(f"UPDATE {table} t SET {assignments} FROM {snapshot} s WHERE t.id = s.id")
-        await connection.execute("DROP TABLE snap_clocks; DROP TABLE snap_cases")
-    finally:
-        await connection.close()
-
-
-async def measure_sweeps(db: str, anchor: datetime, args) -> dict:
-    engine = make_engine(PG_URL.format(db=db), pool_size=2)
-    factory = make_session_factory(engine)
-    try:
-        idle = []
-        idle_now = anchor + timedelta(seconds=1)
-        for _ in range(args.idle_sweeps):
-            started = time.perf_counter()
-            result = await sweep_due(factory, idle_now)
-            idle.append(time.perf_counter() - started)
-            assert result.examined == 0, f"{result.examined} clocks due at the anchor: the load is not steady"
-        midnight = next_local_midnight(anchor)
-        connection = await connect(db)
-        try:
-            due = await connection.fetchval("SELECT count(*) FROM case_clocks WHERE next_check_at <= $1", midnight)
-            by_kind = "SELECT kind, count(*) FROM case_clocks WHERE next_check_at <= $1 GROUP BY kind"
-            kinds = dict(await connection.fetch(by_kind, midnight))
-        finally:
-            await connection.close()
-        batches = []
-        async with undone(db, midnight):
-            with CpuMeter([]) as meter:
-                while True:
-                    started = time.perf_counter()
-                    result = await sweep_due(factory, midnight)
-                    elapsed = time.perf_counter() - started
-                    if result.examined == 0:
-                        break
-                    batches.append({
-                        "seconds": round(elapsed, 3), "examined": result.examined, "reminded": result.reminded,
-                        "overdue": result.overdue, "escalated": result.escalated, "supervised": result.supervised,
-                        "skipped": result.skipped,
-                    })  # fmt: skip
-        return {
-            "idle": summary_ms(idle),
-            "due_at": midnight.isoformat(),
-            "due": due,
-            "due_by_kind": kinds,
-            "batches": batches,
-            "total_seconds": round(sum(b["seconds"] for b in batches), 3),
-            "ms_per_clock": round(1000 * sum(b["seconds"] for b in batches) / max(1, due), 2),
-            "cpu_cores": meter.cores,
-        }
-    finally:
-        await engine.dispose()
-
-
-# --- KPI -----------------------------------------------------------------------------------------------------
-
-
-def kpi_period(anchor: datetime) -> str:
-    """The last complete quarter before the anchor."""
-    today = local_date(anchor)
-    quarter = (today.month - 1) // 3  # the current quarter's index 0..3; the one before is complete
-    year, quarter = (today.year, quarter) if quarter else (today.year - 1, 4)
-    return f"{year}-Q{quarter}"
-
-
-async def measure_kpi(client: httpx.AsyncClient, base: str, token: str, db: str, period: str, args) -> dict:
-    headers = {"Authorization": f"Bearer {token}"}
-    url = f"{base}/routing/v1/figures/kpi"
-    http, body = [], None
-    for i in range(2 + args.kpi_requests):
-        started = time.perf_counter()
-        response = await client.get(url, params={"period": period, "unit": DISTRICT}, headers=headers)
-        elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            raise RuntimeError(f"KPI: {response.status_code} {response.text[:300]}")
-        if i >= 2:
-            http.append(elapsed)
-        body = response.json()
-    engine = make_engine(PG_URL.format(db=db), pool_size=1)
-    principal = Principal(sub="bench", roles=frozenset({"leader"}), jurisdiction=DISTRICT)
-    in_process = []
-    try:
-        async with make_session_factory(engine)() as session:
-            for _ in range(max(5, args.kpi_requests // 2)):
-                started = time.perf_counter()
-                await figures.kpi(session=session, period=period, unit=DISTRICT, principal=principal, district=DISTRICT)
-                in_process.append(time.perf_counter() - started)
-    finally:
-        await engine.dispose()
-    ssd = []  # the same with random_page_cost = 1.1 (the usual setting for SSDs): PostgreSQL's default is 4
-    try:
-        async with make_session_factory(engine)() as session:
-            await session.execute(text("SET random_page_cost = 1.1"))
-            for _ in range(max(5, args.kpi_requests // 2)):
-                started = time.perf_counter()
-                await figures.kpi(session=session, period=period, unit=DISTRICT, principal=principal, district=DISTRICT)
-                ssd.append(time.perf_counter() - started)
-    finally:
-        await engine.dispose()
-    return {
-        "http": summary_ms(http),
-        "service_function": summary_ms(in_process),
-        "service_function_random_page_cost_1_1": summary_ms(ssd),
-        "cases_received": body["cases_received"],
-        "grassroots_resolution_rate": body["grassroots_resolution_rate"]["value"],
-    }
 
 
 # --- the run -------------------------------------------------------------------------------------------------
@@ -607,92 +430,6 @@ async def run(args: argparse.Namespace) -> dict:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _median(values: list) -> float | None:
-    values = [v for v in values if v is not None]
-    return round(statistics.median(values), 2) if values else None
-
-
-def summarize(rounds: list[dict]) -> dict:
-    """Medians over the rounds of each round's p50 and p99, and the ratio of the p99 to its target."""
-    queue = []
-    for i, first in enumerate(rounds[0]["queue"]):
-        runs = [r["queue"][i] for r in rounds]
-        p99 = _median([q["http"]["p99"] for q in runs])
-        queue.append({
-            **{k: first[k] for k in ("scope", "filter", "page", "matching")},
-            "http_p50": _median([q["http"]["p50"] for q in runs]), "http_p99": p99,
-            "db_p50": _median([q["in_db"]["p50"] for q in runs]), "db_p99": _median([q["in_db"]["p99"] for q in runs]),
-            "ratio_to_target": round(p99 / TARGETS_MS["queue_p99"], 2) if p99 is not None else None,
-            "errors": sum(q["http"]["errors"] for q in runs),
-        })  # fmt: skip
-    sweeps = [r["sweep"] for r in rounds]
-    batch = _median([max((b["seconds"] for b in s["batches"]), default=0) * 1000 for s in sweeps])
-    kpi_p99 = _median([r["kpi"]["http"]["p99"] for r in rounds])
-    return {
-        "queue": queue,
-        "queue_worst_p99": max((q["http_p99"] or 0) for q in queue),
-        "sweep": {
-            "idle_p50": _median([s["idle"]["p50"] for s in sweeps]),
-            "idle_p99": _median([s["idle"]["p99"] for s in sweeps]),
-            "due": sweeps[0]["due"],
-            "slowest_batch_ms": batch,
-            "total_ms": _median([s["total_seconds"] * 1000 for s in sweeps]),
-            "ms_per_clock": _median([s["ms_per_clock"] for s in sweeps]),
-            "ratio_to_target": round(batch / TARGETS_MS["sweep"], 2) if batch is not None else None,
-        },
-        "kpi": {
-            "http_p50": _median([r["kpi"]["http"]["p50"] for r in rounds]),
-            "http_p99": kpi_p99,
-            "service_p50": _median([r["kpi"]["service_function"]["p50"] for r in rounds]),
-            "service_p99": _median([r["kpi"]["service_function"]["p99"] for r in rounds]),
-            "service_rpc_1_1_p50": _median([r["kpi"]["service_function_random_page_cost_1_1"]["p50"] for r in rounds]),
-            "service_rpc_1_1_p99": _median([r["kpi"]["service_function_random_page_cost_1_1"]["p99"] for r in rounds]),
-            "ratio_to_target": round(kpi_p99 / TARGETS_MS["kpi"], 2) if kpi_p99 is not None else None,
-        },
-    }
-
-
-def markdown(result: dict) -> str:
-    s, load = result["summary"], result["load"]
-    lines = [
-        f"# Routing benchmark ({result['timestamp']})",
-        "",
-        f"{load['cases']:,} cases over {load['days']} days (anchor {load['anchor']}), rows: "
-        + ", ".join(f"{k} {v:,}" for k, v in load["counts"].items() if k != "total_mb")
-        + f"; {load['counts']['total_mb']:,} MB. Machine: {result['machine']['nproc']} cores, "
-        f"CPU used by others before the start: {result['other_cpu_before'].get('other')} cores. "
-        f"{len(result['rounds'])} rounds; figures are medians over the rounds of each round's p50/p99.",
-        "",
-        f"## Work queue `GET /routing/v1/queue` (target p99 < {TARGETS_MS['queue_p99']:.0f} ms), limit 20",
-        "",
-        "| scope | filter | page | matching | HTTP p50 ms | HTTP p99 ms | p99 / target | in DB p50 ms | in DB p99 ms |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for q in s["queue"]:
-        lines.append(
-            f"| {q['scope']} | {q['filter']} | {q['page']} | {q['matching']:,} | {q['http_p50']} | {q['http_p99']} | "
-            f"{q['ratio_to_target']} | {q['db_p50']} | {q['db_p99']} |"
-        )
-    sw, kpi = s["sweep"], s["kpi"]
-    lines += [
-        "",
-        f"## Deadline sweep `sweep_due` (target < {TARGETS_MS['sweep']:.0f} ms)",
-        "",
-        f"- nothing due: p50 {sw['idle_p50']} ms, p99 {sw['idle_p99']} ms",
-        f"- at the next local midnight: {sw['due']:,} clocks due; "
-        f"slowest batch (up to 500 clocks) {sw['slowest_batch_ms']} ms "
-        f"(ratio {sw['ratio_to_target']}), all of them {sw['total_ms']} ms, {sw['ms_per_clock']} ms per clock",
-        "",
-        f"## KPI `GET /routing/v1/figures/kpi?period={result['kpi_period']}&unit={DISTRICT}` "
-        f"(target < {TARGETS_MS['kpi']:.0f} ms)",
-        "",
-        f"- HTTP p50 {kpi['http_p50']} ms, p99 {kpi['http_p99']} ms (ratio {kpi['ratio_to_target']}); "
-        f"service function p50 {kpi['service_p50']} ms, p99 {kpi['service_p99']} ms; "
-        f"with random_page_cost = 1.1: p50 {kpi['service_rpc_1_1_p50']} ms, p99 {kpi['service_rpc_1_1_p99']} ms",
-    ]
-    return "\n".join(lines) + "\n"
-
-
 def main() -> None:
     args = parse_args()
     signal.signal(signal.SIGTERM, _interrupt)  # clean up (drop the database, stop the service) on SIGTERM too
@@ -703,7 +440,8 @@ def main() -> None:
     report.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = report.RESULTS_DIR / f"routing-cases-{result['timestamp']}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
-    (report.RESULTS_DIR / "routing-cases.md").write_text(markdown(result))
+    summary = report.RESULTS_DIR / "routing-cases.md"
+    summary.write_text(with_history(markdown(result), summary))
     print(markdown(result))
     print(f"written {path}")
 

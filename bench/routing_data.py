@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from uuid import UUID
 
-from routing_svc.cases.deadlines import OBLIGATIONS, reminder_at
+from routing_svc.cases.deadlines import OBLIGATIONS, OUTCOME_COLUMNS, OUTCOME_COUNTS, reminder_at
 from routing_svc.catalogue.demo import CATEGORIES
 from routing_svc.clocks import ClockKind, compute_due, end_of_day, local_date, official_calendar
 from routing_svc.demo import DISTRICT, STREETS
@@ -54,7 +54,7 @@ CASE_COLUMNS = (
     "mode", "fallback", "skip_level", "channel", "category_code", "summary", "content", "address", "petitioner_ref",
     "phone_masked", "repeat_count", "escalation_count", "handler_sub", "extension_days", "reply_outcome", "rating",
     "legal_route", "closed_how", "received_at", "opened_at", "assigned_at", "replied_at", "reviewed_at", "closed_at",
-    "due_at", "version",
+    "due_at", "version", "route_decided", "route_in_time", "handle_decided", "handle_in_time",
 )  # fmt: skip
 CLOCK_COLUMNS = (
     "id", "case_id", "kind", "round", "unit_code", "started_at", "due_at", "extension_days", "stopped_at",
@@ -346,6 +346,7 @@ class _Case:
     def _finish(self, batch: Batch, status: str, closed_how: str | None, closed_at: float | None) -> None:
         now = self.now
         running_due = []
+        outcomes = dict.fromkeys(OUTCOME_COUNTS, 0)  # the KPI counts the service keeps on the case
         for clock in self.clocks:
             kind = clock[2]
             stopped, lapsed, due = clock[8], clock[9], clock[6]
@@ -364,12 +365,15 @@ class _Case:
                     next_check = min([*pending, due + 1e-6])
             if stopped is None and kind in OBLIGATIONS:
                 running_due.append(due)
-            batch.clocks.append(
-                (clock[0], clock[1], kind, clock[3], clock[4], _ts(clock[5]), _ts(due), clock[7],
-                 None if stopped is None else _ts(stopped), None if lapsed is None else _ts(lapsed),
-                 _LEADS_JSON[tuple(reminded)], clock[10],
-                 None if next_check is None else _ts(next_check))
+            row = (
+                clock[0], clock[1], kind, clock[3], clock[4], _ts(clock[5]), _ts(due), clock[7],
+                None if stopped is None else _ts(stopped), None if lapsed is None else _ts(lapsed),
+                _LEADS_JSON[tuple(reminded)], clock[10], None if next_check is None else _ts(next_check),
             )  # fmt: skip
+            if kind in OUTCOME_COLUMNS:  # on the stored moments, as the service compares them
+                for column, counted in zip(OUTCOME_COLUMNS[kind], _outcome(*row[6:10]), strict=True):
+                    outcomes[column] += counted
+            batch.clocks.append(row)
         code, _, street, aliases = self.community
         district_code, street_code = (
             (self.unit_code[:6], self.unit_code[:9]) if self.unit_code.isdigit() and len(self.unit_code) >= 9
@@ -395,7 +399,8 @@ class _Case:
              None if status in ("opened", "assigned") else f"handler-{self.unit_code.lower()}", self.extension_days,
              self.reply_outcome, self.rating, self.legal_route, closed_how, _ts(received), _ts(received + 1),
              _opt(self.assigned_at), _opt(self.replied_at), _opt(self.reviewed_at), _opt(closed_at),
-             _ts(min(running_due)) if running_due and status != "closed" else None, 1 + len(self.steps))
+             _ts(min(running_due)) if running_due and status != "closed" else None, 1 + len(self.steps),
+             *outcomes.values())
         )  # fmt: skip
         batch.steps += [(*s[:8], _ts(s[8])) for s in self.steps]
         batch.escalations += self.escalations
@@ -409,6 +414,11 @@ class _Case:
              self.rng.random() < 0.1, SCHEDULER, _ts(lapse), _ts(lapse + 10 * DAY),
              *(answer if answered < self.now else (None, None, None)))
         )  # fmt: skip
+
+
+def _outcome(due: datetime, _extension: int, stopped: datetime | None, lapsed: datetime | None) -> tuple[int, int]:
+    """`deadlines.outcome` of a clock row: (decided, in time)."""
+    return int(stopped is not None or lapsed is not None), int(stopped is not None and stopped <= due)
 
 
 def _opt(seconds: float | None) -> datetime | None:

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from routing_svc.calendar.router import router as calendar_router
 from routing_svc.callbacks.router import router as callbacks_router
 from routing_svc.cases import consumers as case_consumers
+from routing_svc.cases import demo as demo_cases
 from routing_svc.cases.action_router import router as case_actions_router
 from routing_svc.cases.queue_router import router as queue_router
 from routing_svc.cases.router import router as cases_router
@@ -28,6 +29,7 @@ async def on_started(runtime: ServiceRuntime) -> None:
     if settings.demo_data or settings.publish_reference_on_start:
         await publish_reference_snapshots(runtime)
     scheduler.start(runtime)
+    demo_cases.start(runtime)  # demo mode: takes the cases of intake's demo petitions along the lifecycle
 
 
 DEFINITION = ServiceDefinition(

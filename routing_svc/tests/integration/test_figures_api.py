@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from routing_svc.cases import deadlines
 from routing_svc.cases.models import Case, CaseClock, Escalation, SupervisionOrder
 from services.testing import RunningSystem
 
@@ -32,11 +33,14 @@ def a_case(received: str, tier: str, category: str, **fields) -> Case:
 
 
 def a_clock(case: Case, kind: str, due: str, *, stopped: str | None = None, lapsed: str | None = None) -> CaseClock:
-    return CaseClock(
+    """A clock written straight in, counted on its case as the service counts a clock that stops or lapses."""
+    clock = CaseClock(
         id=uuid.uuid4(), case_id=case.id, kind=kind, round=1, unit_code=UNIT, started_at=case.received_at,
         due_at=at(due), extension_days=0, stopped_at=at(stopped) if stopped else None,
         lapsed_at=at(lapsed) if lapsed else None, reminded_leads=[], calendar_missing=False, next_check_at=None,
     )  # fmt: skip
+    deadlines.tally(case, clock, (0, 0))
+    return clock
 
 
 def escalation(case: Case, when: str) -> Escalation:

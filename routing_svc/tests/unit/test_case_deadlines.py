@@ -6,7 +6,7 @@ from uuid import uuid4
 import pytest
 
 from routing_svc.cases import deadlines
-from routing_svc.cases.models import CaseClock
+from routing_svc.cases.models import Case, CaseClock
 from routing_svc.clocks import BUREAU_TZ, ClockKind, official_calendar
 
 DUE = datetime(2026, 5, 4, 23, 59, 59, 999999, tzinfo=BUREAU_TZ)
@@ -123,3 +123,49 @@ def test_a_clock_into_an_unknown_year_is_flagged() -> None:
     assert clock.calendar_missing is True
     view = deadlines.view(clock, now=started, calendar=official_calendar())
     assert view.calendar_note is not None and "尚未掌握" in view.calendar_note
+
+
+def _counted_clock(kind: str = "handle") -> CaseClock:
+    return CaseClock(id=uuid4(), case_id=uuid4(), kind=kind, due_at=DUE, stopped_at=None, lapsed_at=None)
+
+
+def _counts(case: Case) -> tuple:
+    return case.route_decided, case.route_in_time, case.handle_decided, case.handle_in_time
+
+
+def _case() -> Case:
+    return Case(route_decided=0, route_in_time=0, handle_decided=0, handle_in_time=0)
+
+
+@pytest.mark.parametrize(
+    ("stops", "expected"),
+    [(DUE - timedelta(days=1), (0, 0, 1, 1)), (DUE, (0, 0, 1, 1)), (DUE + timedelta(seconds=1), (0, 0, 1, 0))],
+)
+def test_a_stopped_clock_counts_as_decided_and_in_time_when_stopped_by_its_due(stops, expected) -> None:
+    case, clock = _case(), _counted_clock()
+    deadlines.stop_clock(clock, at=stops, case=case)
+    assert _counts(case) == expected
+
+
+def test_a_lapse_counts_once_and_a_later_stop_is_not_in_time() -> None:
+    case, clock = _case(), _counted_clock("register_and_route")
+    deadlines.lapse_clock(clock, at=DUE + timedelta(microseconds=1), case=case)
+    assert _counts(case) == (1, 0, 0, 0)
+    deadlines.stop_clock(clock, at=DUE + timedelta(days=2), case=case)
+    assert _counts(case) == (1, 0, 0, 0)
+
+
+def test_a_lapsed_clock_extended_and_then_stopped_by_its_new_due_counts_in_time() -> None:
+    case, clock = _case(), _counted_clock()
+    deadlines.lapse_clock(clock, at=DUE + timedelta(microseconds=1), case=case)
+    clock.due_at = DUE + timedelta(days=30)  # an extension moves the due of the running clock
+    deadlines.stop_clock(clock, at=DUE + timedelta(days=2), case=case)
+    assert _counts(case) == (0, 0, 1, 1)
+    assert deadlines.outcome(clock) == (1, 1)
+
+
+@pytest.mark.parametrize("kind", ["object", "review_answer", "review_request"])
+def test_clocks_the_kpis_do_not_count_leave_the_counts_alone(kind: str) -> None:
+    case, clock = _case(), _counted_clock(kind)
+    deadlines.stop_clock(clock, at=DUE, case=case)
+    assert _counts(case) == (0, 0, 0, 0)

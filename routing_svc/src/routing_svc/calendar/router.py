@@ -5,6 +5,8 @@ from fastapi import APIRouter, Path, Query
 
 from routing_svc.calendar import service
 from routing_svc.calendar.schemas import DeadlineRead, YearScheduleRead, YearScheduleWrite
+from routing_svc.cases import recalendar
+from routing_svc.cases.router import PolicyDep
 from routing_svc.clocks import DayCount
 from services.http.auth import CurrentPrincipal, Principal, require_roles
 from services.http.dependencies import SessionDep
@@ -59,9 +61,12 @@ async def get_calendar_year(year: Year, session: SessionDep, _: CurrentPrincipal
     summary="录入年度节假日安排",
     description="录入或替换某年度的官方节假日安排（放假日期及名称、调休上班的周末），仅管理员。"
     "用于 chinese-calendar 尚未收录的年度（每年的安排在上一年年底公布），录入后优先于内置日历，"
-    "所有期限按它计算。日期须在该年度内，调休上班日须为周末，同一日期不能既放假又上班（422）。",
+    "所有期限按它计算，进行中且跨入该年度的案件时限随即重新计算（已发出的提醒不重复发送）。"
+    "日期须在该年度内，调休上班日须为周末，同一日期不能既放假又上班（422）。",
 )
 async def put_calendar_year(
-    year: Year, body: YearScheduleWrite, session: SessionDep, principal: Admin
+    year: Year, body: YearScheduleWrite, session: SessionDep, principal: Admin, policy: PolicyDep
 ) -> YearScheduleRead:
-    return await service.put_year(session=session, year=year, request=body, by=principal.sub)
+    saved = await service.put_year(session=session, year=year, request=body, by=principal.sub)
+    await recalendar.follow_year(session, year=year, policy=policy)  # running clocks follow, in this transaction
+    return saved

@@ -7,19 +7,19 @@ re-review) only bound what the petitioner or unit may still do; the scheduler ne
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import date, datetime, time, timedelta
+from functools import cache, lru_cache
 
-from routing_svc.cases.models import CaseClock
+from routing_svc.cases.models import Case, CaseClock
 from routing_svc.clocks import (
     BUREAU_TZ,
     ClockKind,
     ClockLimits,
     ClockRule,
     ClockState,
+    DueDate,
     HolidayCalendar,
     clock_rule,
-    clock_status,
     compute_due,
     end_of_day,
     local_date,
@@ -83,9 +83,41 @@ def start_clock(
     )
 
 
-def stop_clock(clock: CaseClock, *, at: datetime) -> None:
+# the clock kinds whose outcomes the KPIs count, and the case columns that keep the counts (ADR 0033)
+OUTCOME_COLUMNS = {
+    ClockKind.REGISTER_AND_ROUTE.value: ("route_decided", "route_in_time"),
+    ClockKind.HANDLE.value: ("handle_decided", "handle_in_time"),
+}
+OUTCOME_COUNTS = tuple(name for columns in OUTCOME_COLUMNS.values() for name in columns)
+
+
+def outcome(clock: CaseClock) -> tuple[int, int]:
+    """What a clock adds to its case's KPI counts: decided (stopped or lapsed), and in time (stopped by its due)."""
+    stopped = clock.stopped_at is not None
+    return int(stopped or clock.lapsed_at is not None), int(stopped and clock.stopped_at <= clock.due_at)
+
+
+def tally(case: Case, clock: CaseClock, before: tuple[int, int]) -> None:
+    """Move the case's counts of this clock's kind by what the clock's outcome changed since `before`."""
+    columns = OUTCOME_COLUMNS.get(clock.kind)
+    if columns is None:
+        return
+    for column, old, new in zip(columns, before, outcome(clock), strict=True):
+        if new != old:
+            setattr(case, column, (getattr(case, column) or 0) + new - old)
+
+
+def stop_clock(clock: CaseClock, *, at: datetime, case: Case) -> None:
+    before = outcome(clock)
     clock.stopped_at = at
     clock.next_check_at = None
+    tally(case, clock, before)
+
+
+def lapse_clock(clock: CaseClock, *, at: datetime, case: Case) -> None:
+    before = outcome(clock)
+    clock.lapsed_at, clock.next_check_at = at, None
+    tally(case, clock, before)
 
 
 def extend_clock(
@@ -124,21 +156,26 @@ class ClockView:
 
 
 def view(clock: CaseClock, *, now: datetime, calendar: HolidayCalendar, limits: ClockLimits | None = None) -> ClockView:
-    """The full view: the due date recomputed through the calendar (with the note when a year's schedule is missing)."""
+    """The full view: the due date recomputed through the calendar (with the note when a year's schedule is missing).
+    The states of `clock_status` (case clocks have no pauses); the due date is cached per start day and calendar."""
     kind = ClockKind(clock.kind)
-    status = clock_status(
-        kind=kind,
-        started_at=clock.started_at,
-        at=now,
-        calendar=calendar,
-        limits=limits,
-        extension_days=clock.extension_days,
-    )
-    state = ClockState.OVERDUE.value if clock.lapsed_at is not None else status.state.value
-    note = (
-        next((line for line in status.due.explanation if "尚未掌握" in line), None) if status.due.provisional else None
-    )
-    return _clock_view(clock, clock_rule(kind, limits), status.due.due_at, status.days_left, state, note)
+    if limits is None:
+        due = due_on(kind, local_date(clock.started_at), clock.extension_days, calendar)
+    else:
+        started, extension = clock.started_at, clock.extension_days
+        due = compute_due(kind=kind, started_at=started, calendar=calendar, limits=limits, extension_days=extension)
+    days_left = (due.due_date - local_date(now)).days
+    state = stored_state(clock, now=now, due_at=due.due_at, days_left=days_left, limits=limits)
+    note = next((line for line in due.explanation if "尚未掌握" in line), None) if due.provisional else None
+    return _clock_view(clock, clock_rule(kind, limits), due.due_at, days_left, state.value, note)
+
+
+@lru_cache(maxsize=4096)
+def due_on(kind: ClockKind, day: date, extension_days: int, calendar: HolidayCalendar) -> DueDate:
+    """`compute_due` under the regulation's limits of a clock started on local `day` (only the day counts), cached:
+    the same calendar object stands for the same schedules (`directory.holiday_calendar`)."""
+    started = datetime.combine(day, time(12), tzinfo=BUREAU_TZ)
+    return compute_due(kind=kind, started_at=started, calendar=calendar, extension_days=extension_days)
 
 
 def stored_view(clock: CaseClock, *, now: datetime, limits: ClockLimits | None = None) -> ClockView:
@@ -147,7 +184,7 @@ def stored_view(clock: CaseClock, *, now: datetime, limits: ClockLimits | None =
     kind = ClockKind(clock.kind)
     stopped = clock.stopped_at is not None and clock.stopped_at <= now
     days_left = (local_date(clock.due_at) - local_date(clock.stopped_at if stopped else now)).days
-    state = stored_state(clock, now=now, days_left=days_left, lead_days=(limits or DEFAULT_LIMITS).lead_days(kind))
+    state = stored_state(clock, now=now, due_at=clock.due_at, days_left=days_left, limits=limits)
     due_at = clock.due_at.astimezone(BUREAU_TZ)  # presented like the full view's end_of_day
     rule = default_rule(kind) if limits is None else clock_rule(kind, limits)
     return _clock_view(clock, rule, due_at, days_left, state.value, None)
@@ -159,13 +196,16 @@ def default_rule(kind: ClockKind) -> ClockRule:
     return clock_rule(kind, DEFAULT_LIMITS)
 
 
-def stored_state(clock: CaseClock, *, now: datetime, days_left: int, lead_days: int) -> ClockState:
+def stored_state(
+    clock: CaseClock, *, now: datetime, due_at: datetime, days_left: int, limits: ClockLimits | None
+) -> ClockState:
     if clock.lapsed_at is not None:
         return ClockState.OVERDUE
     if clock.stopped_at is not None and clock.stopped_at <= now:
         return ClockState.STOPPED
-    if now > clock.due_at:
+    if now > due_at:
         return ClockState.OVERDUE
+    lead_days = (limits or DEFAULT_LIMITS).lead_days(ClockKind(clock.kind))
     return ClockState.DUE_SOON if days_left <= lead_days else ClockState.RUNNING
 
 

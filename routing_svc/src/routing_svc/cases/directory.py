@@ -3,6 +3,8 @@
 The organisation (jurisdictions, catalogue, calendar) belongs to its own domain folders; cases only read them here.
 """
 
+from functools import lru_cache
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,8 +38,23 @@ async def place_of(
     )
 
 
+PLACE_MEMO = "routing_place_memo"
+
+
 async def place_of_unit(session: AsyncSession, *, unit_code: str, district: rules.Unit) -> rules.Place:
-    """The place a case's unit stands for (a department's case stands at the district)."""
+    """The place a case's unit stands for (a department's case stands at the district). A session whose info holds
+    a `PLACE_MEMO` dict (the sweep's batches: many escalations, one tree) remembers the places it found."""
+    memo = session.info.get(PLACE_MEMO)
+    key = (unit_code, district)
+    if memo is not None and key in memo:
+        return memo[key]
+    place = await _place_of_unit(session, unit_code=unit_code, district=district)
+    if memo is not None:
+        memo[key] = place
+    return place
+
+
+async def _place_of_unit(session: AsyncSession, *, unit_code: str, district: rules.Unit) -> rules.Place:
     node = await jurisdictions.get(session, unit_code)
     if node is None or node.level == "district":
         return rules.Place(district=district)
@@ -73,17 +90,24 @@ async def unit_for_assignment(session: AsyncSession, *, code: str) -> rules.Unit
 
 
 async def holiday_calendar(session: AsyncSession) -> HolidayCalendar:
-    """The official calendar: schedules entered through the calendar API first, then the package's."""
-    days = (await session.scalars(select(CalendarDay))).all()
-    by_year: dict[int, list[CalendarDay]] = {}
-    for day in days:
-        by_year.setdefault(day.year, []).append(day)
+    """The official calendar: schedules entered through the calendar API first, then the package's. The same rows
+    give the same calendar object, so that what is computed on a calendar can be cached by it (`deadlines.view`)."""
+    statement = select(CalendarDay.year, CalendarDay.day, CalendarDay.kind, CalendarDay.name)
+    rows = (await session.execute(statement.order_by(CalendarDay.year, CalendarDay.day))).all()
+    return _calendar_of(tuple((r.year, r.day, r.kind, r.name) for r in rows))
+
+
+@lru_cache(maxsize=8)
+def _calendar_of(days: tuple[tuple, ...]) -> HolidayCalendar:
+    by_year: dict[int, list[tuple]] = {}
+    for entry in days:
+        by_year.setdefault(entry[0], []).append(entry)
     schedules = [
         YearSchedule(
             year=year,
-            holidays=frozenset(d.day for d in entries if d.kind == "holiday"),
-            working_days=frozenset(d.day for d in entries if d.kind != "holiday"),
-            names={d.day: d.name for d in entries if d.kind == "holiday" and d.name},
+            holidays=frozenset(day for _, day, kind, _ in entries if kind == "holiday"),
+            working_days=frozenset(day for _, day, kind, _ in entries if kind != "holiday"),
+            names={day: name for _, day, kind, name in entries if kind == "holiday" and name},
         )
         for year, entries in by_year.items()
     ]

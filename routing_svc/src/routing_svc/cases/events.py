@@ -2,14 +2,18 @@
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing_svc.cases.models import Case
+from services.contracts import CloudEvent
 from services.contracts import routing as contracts
-from services.db import add_event
+from services.db import add_event, outbox
 
 _TIERS = ("community", "street", "district")
+_COLLECTED = "routing_case_events"
 
 
 def case_data(case: Case, *, at: datetime) -> dict[str, Any]:
@@ -30,10 +34,43 @@ def case_data(case: Case, *, at: datetime) -> dict[str, Any]:
     }
 
 
+def build(event_class: type, data_class: type, case: Case, *, at: datetime, **extra) -> CloudEvent:
+    return event_class.create(subject=str(case.id), data=data_class(**case_data(case, at=at), **extra))
+
+
 async def stage(session: AsyncSession, event_class: type, data_class: type, case: Case, *, at: datetime, **extra):
-    """Stage one case event in the caller's transaction (the outbox)."""
-    data = data_class(**case_data(case, at=at), **extra)
-    await add_event(session, event_class.create(subject=str(case.id), data=data))
+    """Stage one case event in the caller's transaction (the outbox); in a session that collects its events (the
+    sweep's batches, `collecting`) it joins them, to be staged with the others in one statement."""
+    await stage_built(session, build(event_class, data_class, case, at=at, **extra))
+
+
+async def stage_built(session: AsyncSession, event: CloudEvent) -> None:
+    collected = session.info.get(_COLLECTED)
+    if collected is not None:
+        collected.append(event)
+    else:
+        await add_event(session, event)
+
+
+def collecting(session: AsyncSession) -> list[CloudEvent]:
+    """From now on this session's case events are collected in the returned list instead of staged one by one: the
+    caller stages them (`stage_all`) before its transaction commits."""
+    return session.info.setdefault(_COLLECTED, [])
+
+
+async def stage_all(session: AsyncSession, staged: list[CloudEvent]) -> None:
+    """Stage these events in the caller's transaction, in this order: the first as `add_event` does (which also
+    wakes the relay after the commit), the rest in one statement (the sweep's batches)."""
+    if not staged:
+        return
+    await add_event(session, staged[0])
+    rows = [
+        {"event_id": UUID(e.id), "event_type": e.type, "aggregate_id": e.subject, "payload": e.to_json(),
+         "correlation_id": e.correlationid, "created_at": e.time}
+        for e in staged[1:]
+    ]  # fmt: skip
+    if rows:
+        await session.execute(insert(outbox), rows)
 
 
 async def opened(session: AsyncSession, case: Case, *, at: datetime, due_at: datetime) -> None:

@@ -23,7 +23,7 @@ class Case(Base):
         Index("ix_cases_unit_code_id", "unit_code", "id"),
         Index("ix_cases_district_code_id", "district_code", "id"),
         Index("ix_cases_street_code_id", "street_code", "id"),
-        Index(  # figures by period; on PostgreSQL it carries what the KPI counts (migration 0005)
+        Index(  # figures by period; on PostgreSQL it carries what the KPI counts (migrations 0005, 0006)
             "ix_cases_district_code_received_at",
             "district_code",
             "received_at",
@@ -36,6 +36,10 @@ class Case(Base):
                 "mode",
                 "skip_level",
                 "repeat_count",
+                "route_decided",
+                "route_in_time",
+                "handle_decided",
+                "handle_in_time",
             ],
         ),
         # open cases of a scope in id order (the queue filtered by state); bench/routing_cases.py, migration 0005
@@ -95,6 +99,12 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # the outcomes of its register-and-route and handle clocks, counted when a clock stops or lapses, so that the
+    # KPIs read the cohort alone (deadlines.OUTCOME_COLUMNS; migration 0006)
+    route_decided: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    route_in_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    handle_decided: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    handle_in_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 

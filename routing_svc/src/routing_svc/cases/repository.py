@@ -80,12 +80,17 @@ async def list_cases(session: AsyncSession, criteria: QueueFilter, *, limit: int
     return (await session.scalars(_filtered(criteria).limit(limit))).all()
 
 
-async def clocks_of(session: AsyncSession, case_ids: Sequence[UUID]) -> dict[UUID, list[CaseClock]]:
-    """The clocks of several cases, in one query, each case's in start order."""
+async def clocks_of(
+    session: AsyncSession, case_ids: Sequence[UUID], *, running: bool = False
+) -> dict[UUID, list[CaseClock]]:
+    """The clocks of several cases (only those not stopped when `running`), in one query, each case's in start
+    order."""
     found: dict[UUID, list[CaseClock]] = {case_id: [] for case_id in case_ids}
     if not case_ids:
         return found
     statement = select(CaseClock).where(CaseClock.case_id.in_(case_ids)).order_by(CaseClock.started_at, CaseClock.id)
+    if running:
+        statement = statement.where(CaseClock.stopped_at.is_(None))
     for clock in (await session.scalars(statement)).all():
         found[clock.case_id].append(clock)
     return found

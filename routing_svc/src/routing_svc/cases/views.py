@@ -40,7 +40,7 @@ def _clock_view(clock: CaseClock, *, now: datetime, calendar: HolidayCalendar | 
 async def case_views(session: AsyncSession, cases: Sequence[Case], *, full: bool = False) -> list[CaseRead]:
     """Views of several cases with their clocks read in one query and the calendar read at most once: only when
     `full` (single-case view) or when a clock's due date was a guess (calendar_missing)."""
-    clocks = await repository.clocks_of(session, [case.id for case in cases])
+    clocks = await repository.clocks_of(session, [case.id for case in cases], running=True)
     now = datetime.now(UTC)
     guessed = any(clock.calendar_missing for of_case in clocks.values() for clock in of_case)
     calendar = await directory.holiday_calendar(session) if full or guessed else None

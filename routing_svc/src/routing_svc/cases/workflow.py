@@ -142,11 +142,12 @@ async def start(ch: Change, kind: ClockKind, *, started_at: datetime | None = No
 async def stop(ch: Change, *kinds: ClockKind) -> None:
     """Stop the running clocks of these kinds (all when none is named)."""
     names = {kind.value for kind in kinds}
-    for clock in await repository.running_clocks(ch.session, ch.case.id):
+    running = await repository.running_clocks(ch.session, ch.case.id)
+    for clock in running:
         if not names or clock.kind in names:
-            deadlines.stop_clock(clock, at=ch.at)
+            deadlines.stop_clock(clock, at=ch.at, case=ch.case)
     await ch.session.flush()
-    await refresh_due(ch)
+    ch.case.due_at = deadlines.earliest_obligation(running)  # refresh_due, without reading them again
 
 
 async def refresh_due(ch: Change) -> None:

@@ -7,9 +7,10 @@ other code (a community, a department) the cases it holds (`unit_code`) — the 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from routing_svc.cases.deadlines import OUTCOME_COUNTS
 from routing_svc.cases.models import Case, CaseClock, Escalation, SupervisionOrder
 from routing_svc.catalogue.models import Category
 from routing_svc.figures.rules import GRASSROOTS_TIERS, RESOLVED_HOW, SATISFIED_RATINGS
@@ -51,21 +52,9 @@ async def case_counts(session: AsyncSession, *, unit: str, start: datetime, end:
         _count_if(cases.c.mode == "transfer").label("transfers"),
         _count_if(cases.c.mode == "assign").label("assignments"),
         _count_if(cases.c.closed_at.is_not(None)).label("closed"),
+        *(func.coalesce(func.sum(cases.c[name]), 0).label(name) for name in OUTCOME_COUNTS),
     ).where(_cohort(unit, start, end))
     return dict((await session.execute(statement)).mappings().one())
-
-
-async def clock_counts(session: AsyncSession, *, unit: str, start: datetime, end: datetime) -> dict[str, dict]:
-    """Per clock kind, over the cohort's clocks: how many were decided (stopped or lapsed) and how many in time."""
-    decided = or_(clocks.c.stopped_at.is_not(None), clocks.c.lapsed_at.is_not(None))
-    in_time = and_(clocks.c.stopped_at.is_not(None), clocks.c.stopped_at <= clocks.c.due_at)
-    statement = (
-        select(clocks.c.kind, _count_if(decided).label("decided"), _count_if(in_time).label("in_time"))
-        .select_from(clocks.join(cases, clocks.c.case_id == cases.c.id))
-        .where(_cohort(unit, start, end))
-        .group_by(clocks.c.kind)
-    )
-    return {row.kind: {"decided": row.decided, "in_time": row.in_time} for row in await session.execute(statement)}
 
 
 async def act_counts(session: AsyncSession, *, unit: str, start: datetime, end: datetime) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from routing_svc.cases.deadlines import OUTCOME_COLUMNS
 from routing_svc.clocks import ClockKind
 from routing_svc.figures import repository, rules
 from routing_svc.figures.exceptions import InvalidPeriod, UnitNotFound
@@ -27,9 +28,10 @@ def _rate(numerator: int, denominator: int) -> Rate:
     return Rate(value=rules.rate(numerator, denominator), numerator=numerator, denominator=denominator)
 
 
-def _clock_rate(counts: dict[str, dict], kind: ClockKind) -> Rate:
-    found = counts.get(kind.value, {"decided": 0, "in_time": 0})
-    return _rate(found["in_time"], found["decided"])
+def _clock_rate(counts: dict[str, int], kind: ClockKind) -> Rate:
+    """In time over decided, among the cohort's clocks of this kind (counted on their cases)."""
+    decided, in_time = OUTCOME_COLUMNS[kind.value]
+    return _rate(counts[in_time], counts[decided])
 
 
 async def kpi(*, session: AsyncSession, period: str, unit: str | None, principal: Principal, district: str) -> KpiRead:
@@ -39,7 +41,6 @@ async def kpi(*, session: AsyncSession, period: str, unit: str | None, principal
     code, name = await unit_name(session, unit=unit, principal=principal, default=district)
     window = {"unit": code, "start": span.start_at, "end": span.end_at}
     counts = await repository.case_counts(session, **window)
-    clocks = await repository.clock_counts(session, **window)
     grassroots = rules.rate(counts["resolved_at_grassroots"], counts["resolved"])
     petitions = counts["received"] + counts["repeats"]
     return KpiRead(
@@ -49,8 +50,8 @@ async def kpi(*, session: AsyncSession, period: str, unit: str | None, principal
             value=grassroots, numerator=counts["resolved_at_grassroots"], denominator=counts["resolved"],
             goal=rules.GRASSROOTS_GOAL, meets_goal=rules.meets_goal(grassroots),
         ),
-        timely_acceptance_rate=_clock_rate(clocks, ClockKind.REGISTER_AND_ROUTE),
-        on_time_handling_rate=_clock_rate(clocks, ClockKind.HANDLE),
+        timely_acceptance_rate=_clock_rate(counts, ClockKind.REGISTER_AND_ROUTE),
+        on_time_handling_rate=_clock_rate(counts, ClockKind.HANDLE),
         satisfaction_rate=_rate(counts["satisfied"], counts["rated"]),
         repeat_petition_rate=_rate(counts["repeats"], petitions),
         skip_level_rate=_rate(counts["skip_level"], counts["received"]),

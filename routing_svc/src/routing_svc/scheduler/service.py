@@ -1,10 +1,15 @@
 """The deadline sweep: reminders before a statutory deadline, and on a lapse overdue + supervision + escalation.
 
-Only clocks whose `next_check_at` has come are read (an index). Each clock is handled in its own transaction and
-claimed first: on PostgreSQL its row is locked `FOR UPDATE SKIP LOCKED` (another replica skips it), and on every
-backend the claim is a conditional UPDATE on the `next_check_at` that was read, so a clock is reminded once per lead
-and a lapse is handled once, however many sweeps run. The escalation and the order of a lapse also name their clock
-under a unique constraint, and the case's version guards it against a concurrent request (ADR 0015).
+Only clocks whose `next_check_at` has come are read (an index). A sweep handles them in batches, one transaction
+per batch: the due clocks are read in one statement and claimed in one conditional UPDATE on their `next_check_at`
+(on PostgreSQL they are also locked `FOR UPDATE SKIP LOCKED`, and their cases `FOR UPDATE SKIP LOCKED`: a clock whose
+case a request holds waits for the next sweep instead of deadlocking with it), their cases are read in one statement,
+the reminders' clock updates are flushed together and their events staged in one insert. So a clock is reminded once
+per lead and a lapse is handled once, however many sweeps run. The escalation and the order of a lapse also name their
+clock under a unique constraint, and the case's version guards it against a concurrent request (ADR 0015).
+
+A batch that fails rolls back whole; its clocks are then handled one per transaction, so one broken case cannot stop
+the reminders and lapses of all the others.
 """
 
 import logging
@@ -15,17 +20,20 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from routing_svc.cases import deadlines, directory, escalation, events, lifecycle, workflow
 from routing_svc.cases.exceptions import TopTierReached
 from routing_svc.cases.models import Case, CaseClock
-from routing_svc.clocks import ClockKind, clock_rule, local_date
+from routing_svc.clocks import ClockKind, HolidayCalendar, clock_rule, local_date
+from services.contracts import CloudEvent
 from services.contracts import routing as c
 from services.db import is_postgres
 
 log = logging.getLogger(__name__)
 SCHEDULER_ACTOR = "scheduler"
+_clocks = CaseClock.__table__
 
 
 @dataclass
@@ -37,6 +45,34 @@ class SweepResult:
     supervised: int = 0
     skipped: int = 0
     case_ids: list[UUID] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    """One transaction's work: its change context, and its events in the order they happened (the reminders' and
+    the lapses', which `events.stage` collects in this session), staged together in one insert before the commit."""
+
+    session: AsyncSession
+    now: datetime
+    calendar: HolidayCalendar
+    policy: workflow.Policy
+    result: SweepResult
+
+    def __post_init__(self) -> None:
+        self.events = events.collecting(self.session)
+        self.session.info[directory.PLACE_MEMO] = {}  # the tree does not change under a batch: look each unit up once
+
+    def change(self, case: Case) -> workflow.Change:
+        return workflow.Change(self.session, case, SCHEDULER_ACTOR, self.now, self.calendar, self.policy)
+
+    async def stage_events(self) -> None:
+        staged = list(self.events)
+        self.events.clear()
+        await events.stage_all(self.session, staged)
+
+
+def _due(now: datetime):
+    return select(CaseClock).where(CaseClock.next_check_at <= now).order_by(CaseClock.next_check_at)
 
 
 async def due_clock_ids(session: AsyncSession, *, now: datetime, limit: int) -> list[UUID]:
@@ -51,22 +87,18 @@ async def sweep_due(
     policy: workflow.Policy | None = None,
     batch_size: int = 500,
 ) -> SweepResult:
-    """Handle every clock due at `now`: send the reminders that are due, and handle the lapses."""
+    """Handle up to `batch_size` clocks due at `now`: send the reminders that are due, and handle the lapses."""
     policy = policy or _default_policy()
-    result = SweepResult()
     async with session_factory() as session:
-        ids = await due_clock_ids(session, now=now, limit=batch_size)
         calendar = await directory.holiday_calendar(session)
-    result.examined = len(ids)
-    for clock_id in ids:
-        try:
-            await _handle_one(session_factory, clock_id, now=now, policy=policy, calendar=calendar, result=result)
-        except (StaleDataError, IntegrityError):
-            result.skipped += 1  # a concurrent request or sweep changed the case: the next sweep looks again
-        except Exception:  # one broken case must not stop the reminders and lapses of all the others
-            log.exception("deadline sweep failed on clock %s", clock_id)
-            result.skipped += 1
-    return result
+    result = SweepResult()
+    try:
+        async with session_factory() as session, session.begin():
+            await _sweep_batch(_Batch(session, now, calendar, policy, result), limit=batch_size)
+        return result
+    except Exception:
+        log.warning("deadline sweep batch failed, handling its clocks one by one", exc_info=True)
+    return await _sweep_one_by_one(session_factory, now, policy=policy, calendar=calendar, batch_size=batch_size)
 
 
 def _default_policy() -> workflow.Policy:
@@ -76,41 +108,87 @@ def _default_policy() -> workflow.Policy:
     return policy_of(RoutingSettings())
 
 
-async def _claim(session: AsyncSession, clock_id: UUID, *, now: datetime) -> CaseClock | None:
-    statement = select(CaseClock).where(CaseClock.id == clock_id, CaseClock.next_check_at <= now)
-    if is_postgres(session):
-        statement = statement.with_for_update(skip_locked=True)
-    clock = await session.scalar(statement)
-    if clock is None:
-        return None
+async def _sweep_batch(batch: _Batch, *, limit: int) -> None:
+    session, now = batch.session, batch.now
+    postgres = is_postgres(session)
+    statement = _due(now).limit(limit)
+    clocks = list(await session.scalars(statement.with_for_update(skip_locked=True) if postgres else statement))
+    batch.result.examined = len(clocks)
+    cases: dict[UUID, Case] = {}
+    if postgres:  # the cases first, so that a case a request holds is left for the next sweep
+        cases = await _cases(session, {clock.case_id for clock in clocks}, lock=True)
+        clocks = [clock for clock in clocks if clock.case_id in cases]
+    claimed = await _claim(session, [clock.id for clock in clocks], now=now)
+    clocks = [clock for clock in clocks if clock.id in claimed]
+    if not postgres:  # SQLite: read after the claim took the write lock, so that nothing changes them under us
+        cases = await _cases(session, {clock.case_id for clock in clocks}, lock=False)
+    batch.result.skipped += batch.result.examined - len(clocks)
+    for clock in clocks:
+        set_committed_value(clock, "next_check_at", None)  # what the claim wrote (not synchronised into the rows)
+        await _handle(batch, clock, cases.get(clock.case_id))
+    await batch.stage_events()
+
+
+async def _cases(session: AsyncSession, ids: set[UUID], *, lock: bool) -> dict[UUID, Case]:
+    if not ids:
+        return {}
+    statement = select(Case).where(Case.id.in_(ids))
+    found = await session.scalars(statement.with_for_update(skip_locked=True) if lock else statement)
+    return {case.id: case for case in found}
+
+
+async def _claim(session: AsyncSession, ids: list[UUID], *, now: datetime) -> set[UUID]:
+    """Clear `next_check_at` of those of these clocks still due: the ones this sweep now owns."""
+    if not ids:
+        return set()
     claimed = await session.execute(
-        update(CaseClock)
-        .where(CaseClock.id == clock_id, CaseClock.next_check_at == clock.next_check_at)
+        update(_clocks)
+        .where(_clocks.c.id.in_(ids), _clocks.c.next_check_at <= now)
         .values(next_check_at=None)
-        .execution_options(synchronize_session=False)
+        .returning(_clocks.c.id)
     )
-    return clock if claimed.rowcount == 1 else None
+    return set(claimed.scalars())
 
 
-async def _handle_one(session_factory, clock_id: UUID, *, now, policy, calendar, result: SweepResult) -> None:
-    async with session_factory() as session, session.begin():
-        clock = await _claim(session, clock_id, now=now)
-        if clock is None:
+async def _handle(batch: _Batch, clock: CaseClock, case: Case | None) -> None:
+    if case is None or case.status == "closed" or clock.stopped_at is not None:
+        return  # nothing left to do: the claim cleared its next check
+    if batch.now > clock.due_at:
+        await _lapse(batch.change(case), clock, batch.result)
+    else:
+        batch.events += _remind(batch.change(case), clock, batch.result)
+    batch.result.case_ids.append(case.id)
+
+
+async def _sweep_one_by_one(session_factory, now: datetime, *, policy, calendar, batch_size: int) -> SweepResult:
+    result = SweepResult()
+    async with session_factory() as session:
+        ids = await due_clock_ids(session, now=now, limit=batch_size)
+    result.examined = len(ids)
+    for clock_id in ids:
+        try:
+            async with session_factory() as session, session.begin():
+                await _sweep_clock(_Batch(session, now, calendar, policy, result), clock_id)
+        except (StaleDataError, IntegrityError):
+            result.skipped += 1  # a concurrent request or sweep changed the case: the next sweep looks again
+        except Exception:  # one broken case must not stop the reminders and lapses of all the others
+            log.exception("deadline sweep failed on clock %s", clock_id)
             result.skipped += 1
-            return
-        case = await session.get(Case, clock.case_id)
-        if case is None or case.status == "closed" or clock.stopped_at is not None:
-            clock.next_check_at = None
-            return
-        ch = workflow.Change(session, case, SCHEDULER_ACTOR, now, calendar, policy)
-        if now > clock.due_at:
-            await _lapse(ch, clock, result)
-        else:
-            await _remind(ch, clock, result)
-        result.case_ids.append(case.id)
+    return result
 
 
-async def _remind(ch: workflow.Change, clock: CaseClock, result: SweepResult) -> None:
+async def _sweep_clock(one: _Batch, clock_id: UUID) -> None:
+    statement = _due(one.now).where(CaseClock.id == clock_id).with_for_update(skip_locked=True)
+    clock = await one.session.scalar(statement)
+    if clock is None or not await _claim(one.session, [clock_id], now=one.now):
+        one.result.skipped += 1
+        return
+    set_committed_value(clock, "next_check_at", None)
+    await _handle(one, clock, await one.session.get(Case, clock.case_id))
+    await one.stage_events()
+
+
+def _remind(ch: workflow.Change, clock: CaseClock, result: SweepResult) -> list[CloudEvent]:
     leads = deadlines.due_reminders(
         due_at=clock.due_at, leads=ch.policy.reminder_leads, reminded=clock.reminded_leads, now=ch.at
     )
@@ -123,15 +201,16 @@ async def _remind(ch: workflow.Change, clock: CaseClock, result: SweepResult) ->
         stopped=False,
         lapsed=False,
     )
-    if leads:  # several leads passed while no sweep ran: one reminder, the most urgent
-        await _clock_event(ch, clock, c.CaseDeadlineApproaching)
-        result.reminded += 1
+    if not leads:
+        return []
+    result.reminded += 1  # several leads passed while no sweep ran: one reminder, the most urgent
+    return [_clock_event(ch, clock, c.CaseDeadlineApproaching)]
 
 
 async def _lapse(ch: workflow.Change, clock: CaseClock, result: SweepResult) -> None:
     """Overdue: the event, a supervision order to the unit that let it lapse, and escalation one tier up."""
-    clock.lapsed_at, clock.next_check_at = ch.at, None
-    await _clock_event(ch, clock, c.CaseOverdue)
+    deadlines.lapse_clock(clock, at=ch.at, case=ch.case)
+    await events.stage_built(ch.session, _clock_event(ch, clock, c.CaseOverdue))
     result.overdue += 1
     rule = clock_rule(ClockKind(clock.kind), ch.policy.limits)
     await escalation.supervise(ch, reason=f"{rule.name}期限届满未办结", clock_id=clock.id)
@@ -145,11 +224,10 @@ async def _lapse(ch: workflow.Change, clock: CaseClock, result: SweepResult) -> 
     await ch.session.flush()
 
 
-async def _clock_event(ch: workflow.Change, clock: CaseClock, event_class: type) -> None:
+def _clock_event(ch: workflow.Change, clock: CaseClock, event_class: type) -> CloudEvent:
     rule = clock_rule(ClockKind(clock.kind), ch.policy.limits)
     days_left = (local_date(clock.due_at) - local_date(ch.at)).days
-    await events.stage(
-        ch.session,
+    return events.build(
         event_class,
         c.CaseClockData,
         ch.case,

@@ -9,7 +9,9 @@ from uuid import UUID
 from sqlalchemy import func, select
 
 from routing_svc.cases.consumers import policy_of
-from routing_svc.cases.models import CaseClock, Escalation, SupervisionOrder
+from routing_svc.cases.deadlines import OUTCOME_COLUMNS, OUTCOME_COUNTS
+from routing_svc.cases.models import Case, CaseClock, Escalation, SupervisionOrder
+from routing_svc.scheduler import service as scheduler_service
 from routing_svc.scheduler.service import sweep_due
 from services.db.tables import outbox
 
@@ -107,3 +109,82 @@ async def test_concurrent_sweeps_handle_each_lapse_once(fresh_routing) -> None:
         names = [name for name, _ in await events_of(routing, case["id"])]
         assert (names.count("overdue"), names.count("escalated"), names.count("supervised")) == (1, 1, 1)
         assert (await routing.read(case["id"]))["escalation_count"] == 1
+
+
+def counted_from(clocks, cases) -> dict:
+    """The KPI's outcome counts of each case, from its clocks (the definitions of the figures)."""
+    counts = {case_id: dict.fromkeys(OUTCOME_COUNTS, 0) for case_id in cases}
+    for clock in clocks:
+        if clock.kind in OUTCOME_COLUMNS:
+            decided = clock.stopped_at is not None or clock.lapsed_at is not None
+            in_time = clock.stopped_at is not None and clock.stopped_at <= clock.due_at
+            for column, value in zip(OUTCOME_COLUMNS[clock.kind], (decided, in_time), strict=True):
+                counts[clock.case_id][column] += int(value)
+    return {case_id: tuple(c.values()) for case_id, c in counts.items()}
+
+
+async def sweep_until_done(routing, now: datetime, *, n: int, batch_size: int) -> list:
+    """Concurrent sweeps, again and again, until none finds anything due; every result."""
+    policy = policy_of(routing.runtime.settings)
+    results: list = []
+    while True:
+        found = await asyncio.gather(
+            *(sweep_due(routing.runtime.session_factory, now, policy=policy, batch_size=batch_size) for _ in range(n))
+        )
+        results += found
+        if all(r.examined == 0 for r in found):
+            return results
+
+
+async def test_batches_of_many_due_clocks_remind_and_lapse_each_once(fresh_routing) -> None:
+    routing = fresh_routing
+    cases = [await routing.open_case() for _ in range(30)]
+    async with routing.runtime.session_factory() as session:
+        due = await session.scalar(select(func.max(CaseClock.due_at)).where(CaseClock.kind == "register_and_route"))
+
+    reminders = await sweep_until_done(routing, due - timedelta(days=2), n=3, batch_size=8)
+    lapses = await sweep_until_done(routing, due + timedelta(minutes=1), n=3, batch_size=8)
+
+    assert sum(r.reminded for r in reminders) == len(cases)  # the lead of 3 days; the one of 1 day not yet
+    assert (sum(r.overdue for r in lapses), sum(r.escalated for r in lapses)) == (len(cases), len(cases))
+    async with routing.runtime.session_factory() as session:
+        escalations = await session.scalar(select(func.count()).select_from(Escalation))
+        orders = await session.scalar(select(func.count()).select_from(SupervisionOrder))
+        rows = (await session.scalars(select(Case))).all()
+        stored = {case.id: tuple(getattr(case, name) for name in OUTCOME_COUNTS) for case in rows}
+        clocks = (await session.scalars(select(CaseClock))).all()
+    assert (escalations, orders) == (len(cases), len(cases))
+    assert {counts[:2] for counts in stored.values()} == {(1, 0)}  # register and route: lapsed, not in time
+    assert stored == counted_from(clocks, stored)  # the KPI's counts on the case match its clocks
+    for case in cases:
+        names = [name for name, _ in await events_of(routing, case["id"])]
+        assert names.count("deadline_approaching") == 1
+        assert (names.count("overdue"), names.count("escalated"), names.count("supervised")) == (1, 1, 1)
+        assert names.index("deadline_approaching") < names.index("overdue") < names.index("escalated")
+        assert (await routing.read(case["id"]))["escalation_count"] == 1
+
+
+async def test_a_broken_case_does_not_hold_up_the_others(fresh_routing, monkeypatch) -> None:
+    routing = fresh_routing
+    cases = [await routing.open_case() for _ in range(4)]
+    broken = UUID(cases[0]["id"])
+    lapse = scheduler_service._lapse
+
+    async def breaks_on_one(ch, clock, result) -> None:
+        if ch.case.id == broken:
+            raise RuntimeError("a broken case")
+        await lapse(ch, clock, result)
+
+    monkeypatch.setattr(scheduler_service, "_lapse", breaks_on_one)
+    later = datetime.now(UTC) + timedelta(days=40)
+
+    first = await sweep(routing, later)  # the batch fails whole, then each clock goes in its own transaction
+
+    assert (first.overdue, first.escalated, first.skipped) == (3, 3, 1)
+    assert "overdue" not in [name for name, _ in await events_of(routing, str(broken))]  # rolled back, still due
+    monkeypatch.setattr(scheduler_service, "_lapse", lapse)
+    second = await sweep(routing, later)
+    assert (second.examined, second.overdue, second.escalated) == (1, 1, 1)
+    for case in cases:
+        names = [name for name, _ in await events_of(routing, case["id"])]
+        assert (names.count("overdue"), names.count("escalated")) == (1, 1)
