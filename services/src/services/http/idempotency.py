@@ -72,12 +72,12 @@ async def idempotent_create(
     replay the first one's response, as a later retry would.
     """
     if key is None:
-        return JSONResponse(jsonable_encoder(await create()), status_code=status_code)
+        return JSONResponse(_json_ready(await create()), status_code=status_code)
     request_fingerprint = fingerprint(method=request.method, path=request.url.path, body=body)
     row = await _stored(session, principal, key)
     if row is not None:
         return _replay(row, request_fingerprint)
-    response_body = jsonable_encoder(await create())
+    response_body = _json_ready(await create())
     try:
         await session.execute(
             insert(idempotency_keys).values(
@@ -96,6 +96,15 @@ async def idempotent_create(
             raise IdempotencyKeyInUse() from None
         return _replay(row, request_fingerprint)
     return JSONResponse(response_body, status_code=status_code)
+
+
+def _json_ready(created: Any) -> Any:
+    """What ``jsonable_encoder`` makes of the created resource; for a model (the usual case) pydantic's own JSON-mode
+    dump, which gives the same values about ten times faster (``jsonable_encoder`` dumps the model, then walks the
+    result again in Python)."""
+    if isinstance(created, BaseModel):
+        return created.model_dump(mode="json", by_alias=True)
+    return jsonable_encoder(created)
 
 
 async def _stored(session: AsyncSession, principal: str, key: str) -> Any:

@@ -14,6 +14,15 @@ from services.logging import correlation_id
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    """The value of header ``name`` (lower case; the last one if repeated), without building a dict per request."""
+    found = None
+    for key, value in scope["headers"]:
+        if key == name:
+            found = value
+    return found
+
+
 class CorrelationIdMiddleware:
     """Takes ``X-Correlation-ID`` (or makes one), exposes it to logs and events, echoes it back."""
 
@@ -23,13 +32,14 @@ class CorrelationIdMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        incoming = dict(scope["headers"]).get(b"x-correlation-id", b"").decode("latin-1")
+        incoming = (_header(scope, b"x-correlation-id") or b"").decode("latin-1")
         value = incoming if _SAFE_ID.match(incoming) else str(uuid7())
         token = correlation_id.set(value)
+        header = (b"x-correlation-id", value.encode())
 
         async def send_with_header(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-correlation-id", value.encode()))
+                message.setdefault("headers", []).append(header)
             await send(message)
 
         try:
@@ -48,7 +58,7 @@ class BodySizeLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        declared = dict(scope["headers"]).get(b"content-length")
+        declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             return await self._refuse(scope, send)
         received = 0
@@ -92,7 +102,10 @@ class _TooLarge(HTTPException):
 
 
 class MetricsMiddleware:
-    """Counts requests and their latency per route template (not per raw path: ids would explode labels)."""
+    """Counts requests and their latency per route template (not per raw path: ids would explode labels).
+
+    The labelled children are kept per (method, route, status): ``labels()`` checks and joins its values and takes
+    a lock on every call, the same few series every time."""
 
     def __init__(self, app: ASGIApp, *, registry: CollectorRegistry) -> None:
         self.app = app
@@ -102,6 +115,7 @@ class MetricsMiddleware:
         self.latency = Histogram(
             "http_request_duration_seconds", "HTTP request latency", ["method", "route"], registry=registry
         )
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -117,6 +131,12 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, record_status)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            self.requests.labels(scope["method"], route, str(status)).inc()
-            self.latency.labels(scope["method"], route).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            key = (scope["method"], getattr(scope.get("route"), "path", "unmatched"), status)
+            children = self._children.get(key)
+            if children is None:
+                method, route, _ = key
+                children = (self.requests.labels(method, route, str(status)), self.latency.labels(method, route))
+                self._children[key] = children
+            children[0].inc()
+            children[1].observe(elapsed)
