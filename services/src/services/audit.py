@@ -6,7 +6,8 @@ A service maps the columns onto its own metadata (``class PiiAccess(PiiAccessCol
 recorded too, whatever becomes of the request's own transaction.
 """
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.db.types import UTCDateTime
 from services.http.auth import Principal
+from services.http.errors import NotFound
 from services.ids import uuid7
 
 Action = Literal["read", "list", "reveal", "download"]
@@ -71,3 +73,24 @@ class AuditTrail:
         )
         async with self.session_factory() as session, session.begin():
             session.add(entry)
+
+    @asynccontextmanager
+    async def reading(
+        self,
+        *,
+        principal: Principal,
+        action: Action,
+        record_type: str,
+        record_id: object | None,
+        fields: Sequence[str],
+        reason: str | None = None,
+    ) -> AsyncIterator[None]:
+        """Record the read the block makes: ``granted`` with ``fields`` when it completes, ``not_found`` with no
+        fields when it raises a 404 (which goes on to the caller)."""
+        entry = {"principal": principal, "action": action, "record_type": record_type, "record_id": record_id}
+        try:
+            yield
+        except NotFound:
+            await self.record(**entry, fields=(), reason=reason, outcome="not_found")
+            raise
+        await self.record(**entry, fields=fields, reason=reason, outcome="granted")

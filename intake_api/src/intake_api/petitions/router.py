@@ -7,7 +7,7 @@ from intake_api.audit.dependencies import Audit
 from intake_api.dependencies import Settings
 from intake_api.petitioners import service as petitioners
 from intake_api.petitions import rules, service, timeline
-from intake_api.petitions.exceptions import PetitionNotFound, TooManyQueries
+from intake_api.petitions.exceptions import TooManyQueries
 from intake_api.petitions.models import Petition
 from intake_api.petitions.ratelimit import TokenBuckets
 from intake_api.petitions.schemas import (
@@ -99,18 +99,10 @@ async def list_petitions(
     "每次查看写入个人信息访问审计。",
 )
 async def get_petition(petition_id: UUID, session: SessionDep, principal: Reader, audit: Audit) -> PetitionRead:
-    try:
+    async with audit.reading(
+        principal=principal, action="read", record_type="petition", record_id=petition_id, fields=PETITIONER_FIELDS
+    ):
         petition = await service.get_petition(session=session, petition_id=petition_id, principal=principal)
-    except PetitionNotFound:
-        await audit.record(
-            principal=principal, action="read", record_type="petition", record_id=petition_id, fields=(),
-            outcome="not_found",
-        )  # fmt: skip
-        raise
-    await audit.record(
-        principal=principal, action="read", record_type="petition", record_id=petition_id, fields=PETITIONER_FIELDS,
-        outcome="granted",
-    )  # fmt: skip
     return read_model(petition)
 
 

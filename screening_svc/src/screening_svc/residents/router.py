@@ -8,7 +8,6 @@ from screening_svc.audit.dependencies import Audit
 from screening_svc.dependencies import Settings
 from screening_svc.grids.rules import MANAGER_ROLES, scope_of
 from screening_svc.residents import service
-from screening_svc.residents.exceptions import ResidentNotFound
 from screening_svc.residents.schemas import PhoneRevealRequest, ResidentCreate, ResidentPhone, ResidentRead
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
@@ -104,7 +103,9 @@ async def list_special_residents(
 async def get_special_resident(
     resident_id: UUID, session: SessionDep, principal: Keeper, settings: Settings, audit: Audit
 ) -> ResidentRead:
-    try:
+    async with audit.reading(
+        principal=principal, action="read", record_type=RECORD, record_id=resident_id, fields=READ_FIELDS
+    ):
         resident = await service.get_resident(
             session=session,
             resident_id=resident_id,
@@ -112,16 +113,6 @@ async def get_special_resident(
             cipher=Cipher(settings.pii_key),
             categories=settings.resident_categories,
         )
-    except ResidentNotFound:
-        await audit.record(
-            principal=principal, action="read", record_type=RECORD, record_id=resident_id, fields=(),
-            outcome="not_found",
-        )  # fmt: skip
-        raise
-    await audit.record(
-        principal=principal, action="read", record_type=RECORD, record_id=resident_id, fields=READ_FIELDS,
-        outcome="granted",
-    )  # fmt: skip
     return resident
 
 
@@ -142,18 +133,11 @@ async def reveal_special_resident_phone(
     settings: Settings,
     audit: Audit,
 ) -> ResidentPhone:
-    try:
+    async with audit.reading(
+        principal=principal, action="reveal", record_type=RECORD, record_id=resident_id, fields=("phone",),
+        reason=body.reason,
+    ):  # fmt: skip
         revealed = await service.reveal_phone(
             session=session, resident_id=resident_id, scope=scope_of(principal), cipher=Cipher(settings.pii_key)
         )
-    except ResidentNotFound:
-        await audit.record(
-            principal=principal, action="reveal", record_type=RECORD, record_id=resident_id, fields=(),
-            reason=body.reason, outcome="not_found",
-        )  # fmt: skip
-        raise
-    await audit.record(
-        principal=principal, action="reveal", record_type=RECORD, record_id=resident_id, fields=("phone",),
-        reason=body.reason, outcome="granted",
-    )  # fmt: skip
     return revealed

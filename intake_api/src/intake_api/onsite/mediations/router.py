@@ -18,7 +18,7 @@ from intake_api.onsite.rules import ACTORS
 from intake_api.petitions.rules import STAFF_ROLES
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
-from services.http.errors import PROBLEM_RESPONSES, NotFound, problem_responses
+from services.http.errors import PROBLEM_RESPONSES, problem_responses
 from services.http.idempotency import IdempotencyKey, idempotent_create
 
 router = APIRouter(prefix="/petitions", tags=["四个当场"], responses=PROBLEM_RESPONSES)
@@ -89,16 +89,14 @@ async def reveal_mediation(
     settings: Settings,
 ) -> RevealedMediation:
     fields = sorted(set(body.fields))
-    record = {"principal": principal, "action": "reveal", "record_type": "mediation", "record_id": mediation_id}
-    try:
+    async with audit.reading(
+        principal=principal, action="reveal", record_type="mediation", record_id=mediation_id, fields=fields,
+        reason=body.reason,
+    ):  # fmt: skip
         revealed = await service.reveal_mediation(
             session=session, petition_id=petition_id, mediation_id=mediation_id, fields=fields, principal=principal,
             settings=settings,
         )  # fmt: skip
-    except NotFound:
-        await audit.record(**record, fields=(), reason=body.reason, outcome="not_found")
-        raise
-    await audit.record(**record, fields=fields, reason=body.reason, outcome="granted")
     return RevealedMediation(**revealed)
 
 
