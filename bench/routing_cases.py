@@ -1,6 +1,7 @@
 """Routing benchmark: a unit's work queue, the deadline sweep and the KPI query over a million cases on PostgreSQL.
 
     .venv/bin/python bench/routing_cases.py [--cases 1000000] [--rounds 3] [--requests 200] [--keep-db NAME]
+                                            [--sweep-only]
 
 1. A scratch database `bench_routing_<rand>` (or `--keep-db NAME`, reused when it already holds a load with the same
    parameters): routing's migrations, routing's demo organisation (the seeding embedded mode runs), then cases with
@@ -78,11 +79,7 @@ def parse_args() -> argparse.Namespace:
         "--late-days", type=int, default=7, help="also sweep this many days after the next midnight (0: not)"
     )
     parser.add_argument("--keep-db", metavar="NAME", help="load into (or reuse) this database and keep it")
-    parser.add_argument(
-        "--schema-revision",
-        default="head",
-        help="routing's schema revision to measure (e.g. 0003: before the benchmark's indexes); migrated up or down",
-    )
+    parser.add_argument("--sweep-only", action="store_true", help="measure the deadline sweeps only (no service)")
     parser.add_argument("--load-only", action="store_true", help="prepare the database and stop (with --keep-db)")
     parser.add_argument("--workers", type=int, default=3, help="processes that generate the rows")
     args = parser.parse_args()
@@ -219,26 +216,10 @@ def copy_chunk(db: str, count: int, now: float, days: int, seed: int, first: int
     return asyncio.run(copy())
 
 
-async def migrate_to(db: str, revision: str, workdir: Path) -> None:
-    """Bring the schema to `revision` (up to head, or down to an earlier one to measure without later indexes)."""
+async def migrate_to_head(db: str, workdir: Path) -> None:
+    """A reused database gets the migrations added since it was loaded."""
     env = child_env(ROUTING_DATABASE_URL=PG_URL.format(db=db))
-    argv = [sys.executable, "-m", "services.db.migrate_cli", "routing_svc"]
-    if revision == "head":
-        await run_checked("migrate-head", argv, env, workdir)
-        return
-    connection = await connect(db)
-    try:
-        current = await connection.fetchval("SELECT version_num FROM alembic_version")
-    finally:
-        await connection.close()
-    if current != revision:
-        await run_checked(f"migrate-{revision}", [*argv, "--down", "--revision", revision], env, workdir)
-    for table in ("cases", "case_clocks"):
-        connection = await connect(db)
-        try:
-            await connection.execute(f"ANALYZE {table}")
-        finally:
-            await connection.close()
+    await run_checked("migrate-head", [sys.executable, "-m", "services.db.migrate_cli", "routing_svc"], env, workdir)
 
 
 def _tables(batch: routing_data.Batch) -> Iterator[list[tuple]]:
@@ -368,9 +349,13 @@ async def run(args: argparse.Namespace) -> dict:
         if args.load_only:
             failed = False
             return result
-        await migrate_to(db, args.schema_revision, workdir)
-        result["schema_revision"] = args.schema_revision
+        await migrate_to_head(db, workdir)
         anchor = datetime.fromisoformat(load["anchor"])
+        if args.sweep_only:
+            result["rounds"] = [{"sweep": await measure_sweeps(db, anchor, args)} for _ in range(args.rounds)]
+            result["summary"] = summarize(result["rounds"])
+            failed = False
+            return result
         port = free_port()
         env = child_env(ROUTING_DATABASE_URL=PG_URL.format(db=db), ROUTING_SCHEDULER_ENABLED="false",
                         ROUTING_DB_POOL_SIZE="5")  # fmt: skip

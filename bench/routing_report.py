@@ -13,7 +13,7 @@ def _median(values: list) -> float | None:
 def summarize(rounds: list[dict]) -> dict:
     """Medians over the rounds of each round's p50 and p99, and the ratio of the p99 to its target."""
     queue = []
-    for i, first in enumerate(rounds[0]["queue"]):
+    for i, first in enumerate(rounds[0].get("queue", [])):  # none with --sweep-only
         runs = [r["queue"][i] for r in rounds]
         p99 = _median([q["http"]["p99"] for q in runs])
         queue.append({
@@ -25,10 +25,9 @@ def summarize(rounds: list[dict]) -> dict:
         })  # fmt: skip
     sweeps = [r["sweep"] for r in rounds]
     batch = _median([max((b["seconds"] for b in s["batches"]), default=0) * 1000 for s in sweeps])
-    kpi_p99 = _median([r["kpi"]["http"]["p99"] for r in rounds])
     return {
         "queue": queue,
-        "queue_worst_p99": max((q["http_p99"] or 0) for q in queue),
+        "queue_worst_p99": max((q["http_p99"] or 0) for q in queue) if queue else None,
         "sweep": {
             "idle_p50": _median([s["idle"]["p50"] for s in sweeps]),
             "idle_p99": _median([s["idle"]["p99"] for s in sweeps]),
@@ -41,18 +40,23 @@ def summarize(rounds: list[dict]) -> dict:
             "late": _late_summary([s["late"] for s in sweeps if "late" in s]),
             "late_one_by_one": _late_summary([s["late_one_by_one"] for s in sweeps if "late_one_by_one" in s]),
         },
-        "kpi": {
-            "http_p50": _median([r["kpi"]["http"]["p50"] for r in rounds]),
-            "http_p99": kpi_p99,
-            "service_p50": _median([r["kpi"]["service_function"]["p50"] for r in rounds]),
-            "service_p99": _median([r["kpi"]["service_function"]["p99"] for r in rounds]),
-            "service_rpc_1_1_p50": _median([r["kpi"]["service_function_random_page_cost_1_1"]["p50"] for r in rounds]),
-            "service_rpc_1_1_p99": _median([r["kpi"]["service_function_random_page_cost_1_1"]["p99"] for r in rounds]),
-            "ratio_to_target": round(kpi_p99 / TARGETS_MS["kpi"], 2) if kpi_p99 is not None else None,
-            "join_p50": _median([r["kpi"].get("clocks_by_join", {}).get("p50") for r in rounds]),
-            "join_p99": _median([r["kpi"].get("clocks_by_join", {}).get("p99") for r in rounds]),
-            "join_matches": all(r["kpi"].get("clocks_by_join", {}).get("matches") for r in rounds),
-        },
+        "kpi": _kpi_summary(rounds) if "kpi" in rounds[0] else None,
+    }
+
+
+def _kpi_summary(rounds: list[dict]) -> dict:
+    kpi_p99 = _median([r["kpi"]["http"]["p99"] for r in rounds])
+    return {
+        "http_p50": _median([r["kpi"]["http"]["p50"] for r in rounds]),
+        "http_p99": kpi_p99,
+        "service_p50": _median([r["kpi"]["service_function"]["p50"] for r in rounds]),
+        "service_p99": _median([r["kpi"]["service_function"]["p99"] for r in rounds]),
+        "service_rpc_1_1_p50": _median([r["kpi"]["service_function_random_page_cost_1_1"]["p50"] for r in rounds]),
+        "service_rpc_1_1_p99": _median([r["kpi"]["service_function_random_page_cost_1_1"]["p99"] for r in rounds]),
+        "ratio_to_target": round(kpi_p99 / TARGETS_MS["kpi"], 2) if kpi_p99 is not None else None,
+        "join_p50": _median([r["kpi"].get("clocks_by_join", {}).get("p50") for r in rounds]),
+        "join_p99": _median([r["kpi"].get("clocks_by_join", {}).get("p99") for r in rounds]),
+        "join_matches": all(r["kpi"].get("clocks_by_join", {}).get("matches") for r in rounds),
     }
 
 
@@ -88,20 +92,36 @@ def markdown(result: dict) -> str:
         + ", ".join(f"{k} {v:,}" for k, v in load["counts"].items() if k != "total_mb")
         + f"; {load['counts']['total_mb']:,} MB. Machine: {result['machine']['nproc']} cores, "
         f"CPU used by others before the start: {result['other_cpu_before'].get('other')} cores. "
-        f"{len(result['rounds'])} rounds; figures are medians over the rounds of each round's p50/p99.",
+        f"{len(result['rounds'])} rounds; figures are medians over the rounds of each round's p50/p99."
+        + (" Deadline sweeps only (`--sweep-only`)." if not s["queue"] else ""),
+    ]
+    if s["queue"]:
+        lines += _queue_lines(s["queue"])
+    sw, kpi = s["sweep"], s["kpi"]
+    lines += _sweep_lines(sw)
+    if kpi is not None:
+        lines += _kpi_lines(kpi, result["kpi_period"])
+    return "\n".join(lines) + "\n"
+
+
+def _queue_lines(queue: list[dict]) -> list[str]:
+    lines = [
         "",
         f"## Work queue `GET /routing/v1/queue` (target p99 < {TARGETS_MS['queue_p99']:.0f} ms), limit 20",
         "",
         "| scope | filter | page | matching | HTTP p50 ms | HTTP p99 ms | p99 / target | in DB p50 ms | in DB p99 ms |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for q in s["queue"]:
+    for q in queue:
         lines.append(
             f"| {q['scope']} | {q['filter']} | {q['page']} | {q['matching']:,} | {q['http_p50']} | {q['http_p99']} | "
             f"{q['ratio_to_target']} | {q['db_p50']} | {q['db_p99']} |"
         )
-    sw, kpi = s["sweep"], s["kpi"]
-    lines += [
+    return lines
+
+
+def _sweep_lines(sw: dict) -> list[str]:
+    lines = [
         "",
         f"## Deadline sweep `sweep_due` (target < {TARGETS_MS['sweep']:.0f} ms)",
         "",
@@ -120,10 +140,13 @@ def markdown(result: dict) -> str:
         )
     if base := sw.get("late_one_by_one"):
         lines.append(f"- same moment, one transaction per clock: {_sweep_line(base)}")
-    lines += [
+    return lines
+
+
+def _kpi_lines(kpi: dict, period: str) -> list[str]:
+    return [
         "",
-        f"## KPI `GET /routing/v1/figures/kpi?period={result['kpi_period']}&unit={DISTRICT}` "
-        f"(target < {TARGETS_MS['kpi']:.0f} ms)",
+        f"## KPI `GET /routing/v1/figures/kpi?period={period}&unit={DISTRICT}` (target < {TARGETS_MS['kpi']:.0f} ms)",
         "",
         f"- HTTP p50 {kpi['http_p50']} ms, p99 {kpi['http_p99']} ms (ratio {kpi['ratio_to_target']}); "
         f"service function p50 {kpi['service_p50']} ms, p99 {kpi['service_p99']} ms; "
@@ -131,7 +154,6 @@ def markdown(result: dict) -> str:
         f"- same run, the clock outcomes counted by joining the cohort's clocks (the query before the counts on the "
         f"case): p50 {kpi['join_p50']} ms, p99 {kpi['join_p99']} ms; same numbers as the KPI: {kpi['join_matches']}",
     ]
-    return "\n".join(lines) + "\n"
 
 
 def with_history(newest: str, path) -> str:

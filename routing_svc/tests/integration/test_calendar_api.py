@@ -1,15 +1,18 @@
 """The official calendar API on both backends: due dates under the 2026 schedule of the package, a year nobody
 knows (refused unless a provisional answer is asked for), and a year entered through the API.
 
-The years entered (2035, 2036) or left unknown (2041) are used by no other test: the ``system`` fixture is
+The years entered (2035, 2036, 2038) or left unknown (2041) are used by no other test: the ``system`` fixture is
 shared by the session."""
 
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from routing_svc.calendar import service as calendar_service
 from routing_svc.calendar.models import CalendarDay, CalendarYear
+from routing_svc.cases import directory
 from services.testing import RunningSystem
 
 DEADLINE = "/routing/v1/calendar/deadline"
@@ -148,3 +151,20 @@ async def test_only_an_admin_enters_a_year_and_an_unentered_year_is_404(system: 
 async def test_bad_deadline_parameters_are_422(system: RunningSystem, params: dict) -> None:
     response = await system.clients["routing"].get(DEADLINE, params=params, headers=system.token("reception"))
     assert response.status_code == 422
+
+
+async def test_a_year_entered_with_no_day_is_known_alike_to_due_dates_and_case_clocks(system: RunningSystem) -> None:
+    """Both the calendar endpoint and the cases' clocks read one calendar: a year entered with no holiday and no
+    adjusted working day is a known year with only weekends off (the package does not know 2038)."""
+    entered = await system.clients["routing"].put(
+        "/routing/v1/calendar/2038", json={"holidays": [], "working_days": []}, headers=system.token("admin")
+    )
+    assert entered.status_code == 200, entered.text
+
+    found = await deadline(system, **{"from": "2038-09-30", "days": 1, "kind": "working"})
+    assert (found["due_date"], found["provisional"], found["calendar_missing_years"]) == ("2038-10-01", False, [])
+    async with system.runtime("routing").session_factory() as session:
+        for calendar in (await directory.holiday_calendar(session), await calendar_service.holiday_calendar(session)):
+            assert calendar.knows_year(2038)
+            assert calendar.is_working_day(date(2038, 10, 1))  # a Friday: no National Day entered, so it is worked
+            assert not calendar.is_working_day(date(2038, 10, 2))  # a Saturday

@@ -19,6 +19,17 @@ async def days_of(session: AsyncSession, *, years: Sequence[int] | None = None) 
     return (await session.scalars(statement)).all()
 
 
+async def entered_schedules(session: AsyncSession) -> Sequence[tuple]:
+    """Every entered year with its days, in one statement: (year, day, kind, name), the day columns None for a year
+    entered with no day (weekends off only, nothing else)."""
+    statement = (
+        select(CalendarYear.year, CalendarDay.day, CalendarDay.kind, CalendarDay.name)
+        .outerjoin(CalendarDay, CalendarDay.year == CalendarYear.year)
+        .order_by(CalendarYear.year, CalendarDay.day)
+    )
+    return [tuple(row) for row in (await session.execute(statement)).all()]
+
+
 async def entered_years(session: AsyncSession) -> Sequence[int]:
     return (await session.scalars(select(CalendarYear.year).order_by(CalendarYear.year))).all()
 

@@ -1,10 +1,11 @@
 """The official calendar: schedules entered through the API layered over the `chinese-calendar` package, and the
 due date of a limit of N calendar or working days under the clock engine's rules.
 
-The cases domain gets the calendar to pass to `routing_svc.clocks.compute_due` from `holiday_calendar`."""
+The cases domain gets the calendar to pass to `routing_svc.clocks.compute_due` from `holiday_calendar` (through
+`cases.directory`): one source for both."""
 
-from collections import defaultdict
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,22 +27,30 @@ from routing_svc.clocks.rules import count_days, next_working_day
 
 
 async def holiday_calendar(session: AsyncSession) -> HolidayCalendar:
-    """Entered schedules first (they win, e.g. a correction), then the package's."""
-    by_year: dict[int, list[CalendarDay]] = defaultdict(list)
-    for day in await repository.days_of(session):
-        by_year[day.year].append(day)
-    schedules = [_schedule(year, by_year.get(year, [])) for year in await repository.entered_years(session)]
+    """The official calendar, for due dates here and for the cases' clocks alike: the years entered through the API
+    first (they win, e.g. a correction; a year entered with no day is known, with only weekends off), then the
+    package's. The same rows give the same calendar object, so that what is computed on a calendar can be cached by
+    it (`cases.deadlines.view`)."""
+    return _calendar_of(tuple(await repository.entered_schedules(session)))
+
+
+@lru_cache(maxsize=8)
+def _calendar_of(rows: tuple[tuple, ...]) -> HolidayCalendar:
+    by_year: dict[int, list[tuple]] = {}
+    for year, day, kind, name in rows:
+        entries = by_year.setdefault(year, [])
+        if day is not None:
+            entries.append((day, kind, name))
+    schedules = [
+        YearSchedule(
+            year=year,
+            holidays=frozenset(day for day, kind, _ in entries if kind == "holiday"),
+            working_days=frozenset(day for day, kind, _ in entries if kind == "working"),
+            names={day: name for day, kind, name in entries if kind == "holiday" and name},
+        )
+        for year, entries in by_year.items()
+    ]
     return official_calendar(schedules)
-
-
-def _schedule(year: int, days: list[CalendarDay]) -> YearSchedule:
-    holidays = [d for d in days if d.kind == "holiday"]
-    return YearSchedule(
-        year=year,
-        holidays=frozenset(d.day for d in holidays),
-        working_days=frozenset(d.day for d in days if d.kind == "working"),
-        names={d.day: d.name for d in holidays if d.name},
-    )
 
 
 async def put_year(*, session: AsyncSession, year: int, request: YearScheduleWrite, by: str) -> YearScheduleRead:

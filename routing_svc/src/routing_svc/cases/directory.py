@@ -3,16 +3,14 @@
 The organisation (jurisdictions, catalogue, calendar) belongs to its own domain folders; cases only read them here.
 """
 
-from functools import lru_cache
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from routing_svc.calendar.models import CalendarDay
+from routing_svc.calendar import service as calendar_service
 from routing_svc.cases import rules
 from routing_svc.catalogue import rules as catalogue_rules
 from routing_svc.catalogue.models import DispatchEntry
-from routing_svc.clocks import HolidayCalendar, YearSchedule, official_calendar
+from routing_svc.clocks import HolidayCalendar
 from routing_svc.jurisdictions import repository as jurisdictions
 from routing_svc.jurisdictions.models import Department, Jurisdiction
 
@@ -54,6 +52,12 @@ async def place_of_unit(session: AsyncSession, *, unit_code: str, district: rule
     return place
 
 
+async def hold_tree(session: AsyncSession) -> list[Jurisdiction]:
+    """The whole jurisdiction tree in one statement (a district's: tens of nodes). While the caller keeps the returned
+    list, a node looked up by its code (`place_of_unit`) is found in the session without a statement."""
+    return list(await jurisdictions.list_all(session))
+
+
 async def _place_of_unit(session: AsyncSession, *, unit_code: str, district: rules.Unit) -> rules.Place:
     node = await jurisdictions.get(session, unit_code)
     if node is None or node.level == "district":
@@ -90,25 +94,5 @@ async def unit_for_assignment(session: AsyncSession, *, code: str) -> rules.Unit
 
 
 async def holiday_calendar(session: AsyncSession) -> HolidayCalendar:
-    """The official calendar: schedules entered through the calendar API first, then the package's. The same rows
-    give the same calendar object, so that what is computed on a calendar can be cached by it (`deadlines.view`)."""
-    statement = select(CalendarDay.year, CalendarDay.day, CalendarDay.kind, CalendarDay.name)
-    rows = (await session.execute(statement.order_by(CalendarDay.year, CalendarDay.day))).all()
-    return _calendar_of(tuple((r.year, r.day, r.kind, r.name) for r in rows))
-
-
-@lru_cache(maxsize=8)
-def _calendar_of(days: tuple[tuple, ...]) -> HolidayCalendar:
-    by_year: dict[int, list[tuple]] = {}
-    for entry in days:
-        by_year.setdefault(entry[0], []).append(entry)
-    schedules = [
-        YearSchedule(
-            year=year,
-            holidays=frozenset(day for _, day, kind, _ in entries if kind == "holiday"),
-            working_days=frozenset(day for _, day, kind, _ in entries if kind != "holiday"),
-            names={day: name for _, day, kind, name in entries if kind == "holiday" and name},
-        )
-        for year, entries in by_year.items()
-    ]
-    return official_calendar(schedules)
+    """The official calendar, as the calendar domain builds it (one source for due dates and clocks)."""
+    return await calendar_service.holiday_calendar(session)

@@ -36,7 +36,10 @@ class Policy:
 
 @dataclass(slots=True)
 class Change:
-    """One request's change of one case: who, when, and the calendar the clocks count on."""
+    """One request's change of one case: who, when, and the calendar the clocks count on.
+
+    `clocks`, when given, are all of the case's clocks, read in advance (the sweep reads a batch's in one statement):
+    the clock operations below then read and flush nothing, and the batch writes its rows together."""
 
     session: AsyncSession
     case: Case
@@ -44,6 +47,7 @@ class Change:
     at: datetime
     calendar: HolidayCalendar
     policy: Policy
+    clocks: list[CaseClock] | None = None
 
 
 def etag(case: Case) -> str:
@@ -122,7 +126,7 @@ def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
 
 
 async def start(ch: Change, kind: ClockKind, *, started_at: datetime | None = None) -> CaseClock:
-    previous = await repository.latest_clock(ch.session, ch.case.id, kind.value)
+    previous = await _latest(ch, kind)
     clock = deadlines.start_clock(
         case_id=ch.case.id,
         kind=kind,
@@ -134,7 +138,10 @@ async def start(ch: Change, kind: ClockKind, *, started_at: datetime | None = No
         limits=ch.policy.limits,
     )
     ch.session.add(clock)
-    await ch.session.flush()
+    if ch.clocks is not None:
+        ch.clocks.append(clock)
+    else:
+        await ch.session.flush()
     await refresh_due(ch)
     return clock
 
@@ -142,17 +149,30 @@ async def start(ch: Change, kind: ClockKind, *, started_at: datetime | None = No
 async def stop(ch: Change, *kinds: ClockKind) -> None:
     """Stop the running clocks of these kinds (all when none is named)."""
     names = {kind.value for kind in kinds}
-    running = await repository.running_clocks(ch.session, ch.case.id)
+    running = await _running(ch)
     for clock in running:
         if not names or clock.kind in names:
             deadlines.stop_clock(clock, at=ch.at, case=ch.case)
-    await ch.session.flush()
+    if ch.clocks is None:
+        await ch.session.flush()
     ch.case.due_at = deadlines.earliest_obligation(running)  # refresh_due, without reading them again
 
 
 async def refresh_due(ch: Change) -> None:
-    ch.case.due_at = deadlines.earliest_obligation(await repository.running_clocks(ch.session, ch.case.id))
+    ch.case.due_at = deadlines.earliest_obligation(await _running(ch))
 
 
 async def running(ch: Change, kind: ClockKind) -> CaseClock | None:
-    return next((c for c in await repository.running_clocks(ch.session, ch.case.id) if c.kind == kind.value), None)
+    return next((c for c in await _running(ch) if c.kind == kind.value), None)
+
+
+async def _running(ch: Change) -> list[CaseClock]:
+    if ch.clocks is not None:
+        return [clock for clock in ch.clocks if clock.stopped_at is None]
+    return await repository.running_clocks(ch.session, ch.case.id)
+
+
+async def _latest(ch: Change, kind: ClockKind) -> CaseClock | None:
+    if ch.clocks is not None:
+        return max((c for c in ch.clocks if c.kind == kind.value), key=lambda c: c.round, default=None)
+    return await repository.latest_clock(ch.session, ch.case.id, kind.value)

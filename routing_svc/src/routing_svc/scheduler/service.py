@@ -4,9 +4,12 @@ Only clocks whose `next_check_at` has come are read (an index). A sweep handles 
 per batch: the due clocks are read in one statement and claimed in one conditional UPDATE on their `next_check_at`
 (on PostgreSQL they are also locked `FOR UPDATE SKIP LOCKED`, and their cases `FOR UPDATE SKIP LOCKED`: a clock whose
 case a request holds waits for the next sweep instead of deadlocking with it), their cases are read in one statement,
-the reminders' clock updates are flushed together and their events staged in one insert. So a clock is reminded once
-per lead and a lapse is handled once, however many sweeps run. The escalation and the order of a lapse also name their
-clock under a unique constraint, and the case's version guards it against a concurrent request (ADR 0015).
+the reminders' clock updates are flushed together and their events staged in one insert. The lapses of a batch are
+computed in memory by the same rules a request uses (the clocks of their cases read in one statement beforehand), so
+their supervision orders, escalations, steps and new clocks go out as one insert per table and their cases as one
+executemany UPDATE. So a clock is reminded once per lead and a lapse is handled once, however many sweeps run. The
+escalation and the order of a lapse also name their clock under a unique constraint, and the case's version guards it
+against a concurrent request (ADR 0015).
 
 A batch that fails rolls back whole; its clocks are then handled one per transaction, so one broken case cannot stop
 the reminders and lapses of all the others.
@@ -23,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from routing_svc.cases import deadlines, directory, escalation, events, lifecycle, workflow
+from routing_svc.cases import bulk, deadlines, directory, escalation, events, lifecycle, repository, workflow
 from routing_svc.cases.exceptions import TopTierReached
 from routing_svc.cases.models import Case, CaseClock
 from routing_svc.clocks import ClockKind, HolidayCalendar, clock_rule, local_date
@@ -57,13 +60,16 @@ class _Batch:
     calendar: HolidayCalendar
     policy: workflow.Policy
     result: SweepResult
+    clocks: dict[UUID, list[CaseClock]] | None = None  # the lapsing cases' clocks, read in advance (batches only)
+    tree: list = field(default_factory=list)  # the jurisdiction tree, held while the batch runs (batches only)
 
     def __post_init__(self) -> None:
         self.events = events.collecting(self.session)
         self.session.info[directory.PLACE_MEMO] = {}  # the tree does not change under a batch: look each unit up once
 
     def change(self, case: Case) -> workflow.Change:
-        return workflow.Change(self.session, case, SCHEDULER_ACTOR, self.now, self.calendar, self.policy)
+        clocks = self.clocks.get(case.id) if self.clocks is not None else None
+        return workflow.Change(self.session, case, SCHEDULER_ACTOR, self.now, self.calendar, self.policy, clocks)
 
     async def stage_events(self) -> None:
         staged = list(self.events)
@@ -123,9 +129,17 @@ async def _sweep_batch(batch: _Batch, *, limit: int) -> None:
     if not postgres:  # SQLite: read after the claim took the write lock, so that nothing changes them under us
         cases = await _cases(session, {clock.case_id for clock in clocks}, lock=False)
     batch.result.skipped += batch.result.examined - len(clocks)
-    for clock in clocks:
-        set_committed_value(clock, "next_check_at", None)  # what the claim wrote (not synchronised into the rows)
-        await _handle(batch, clock, cases.get(clock.case_id))
+    lapsing = {clock.case_id for clock in clocks if _lapses(batch, clock, cases.get(clock.case_id))}
+    batch.clocks = await repository.clocks_of(session, list(lapsing))
+    if lapsing:  # the escalations find their places in the session, not with a statement each
+        batch.tree = await directory.hold_tree(session)
+    with session.no_autoflush:  # nothing is written while the batch is computed: its rows go out together below
+        for clock in clocks:
+            set_committed_value(clock, "next_check_at", None)  # what the claim wrote (not synchronised into the rows)
+            await _handle(batch, clock, cases.get(clock.case_id))
+        await bulk.write_changed(session, list(cases.values()))
+        await bulk.write_changed(session, [c for kept in batch.clocks.values() for c in kept] + clocks)
+    await session.flush()  # the new orders, escalations, steps and clocks: one insert per table
     await batch.stage_events()
 
 
@@ -150,8 +164,16 @@ async def _claim(session: AsyncSession, ids: list[UUID], *, now: datetime) -> se
     return set(claimed.scalars())
 
 
+def _lapses(batch: _Batch, clock: CaseClock, case: Case | None) -> bool:
+    return _open(clock, case) and batch.now > clock.due_at
+
+
+def _open(clock: CaseClock, case: Case | None) -> bool:
+    return case is not None and case.status != "closed" and clock.stopped_at is None
+
+
 async def _handle(batch: _Batch, clock: CaseClock, case: Case | None) -> None:
-    if case is None or case.status == "closed" or clock.stopped_at is not None:
+    if case is None or not _open(clock, case):
         return  # nothing left to do: the claim cleared its next check
     if batch.now > clock.due_at:
         await _lapse(batch.change(case), clock, batch.result)
@@ -221,7 +243,8 @@ async def _lapse(ch: workflow.Change, clock: CaseClock, result: SweepResult) -> 
             result.escalated += 1
         except TopTierReached:
             pass  # a district case cannot go higher: the supervision order is what remains
-    await ch.session.flush()
+    if ch.clocks is None:  # one by one; a batch writes its lapses together
+        await ch.session.flush()
 
 
 def _clock_event(ch: workflow.Change, clock: CaseClock, event_class: type) -> CloudEvent:

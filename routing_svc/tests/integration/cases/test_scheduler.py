@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from routing_svc.cases.consumers import policy_of
 from routing_svc.cases.deadlines import OUTCOME_COLUMNS, OUTCOME_COUNTS
@@ -188,3 +188,34 @@ async def test_a_broken_case_does_not_hold_up_the_others(fresh_routing, monkeypa
     for case in cases:
         names = [name for name, _ in await events_of(routing, case["id"])]
         assert (names.count("overdue"), names.count("escalated")) == (1, 1)
+
+
+async def test_a_batch_writes_its_lapses_in_a_fixed_number_of_statements(fresh_routing) -> None:
+    routing = fresh_routing
+    cases = [await routing.open_case() for _ in range(10)]
+    later = datetime.now(UTC) + timedelta(days=40)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not statement.startswith(("SELECT outbox", "UPDATE outbox")):  # not the relay, which runs beside
+            statements.append(statement)
+
+    engine = routing.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        policy = policy_of(routing.runtime.settings)
+        small = await sweep_due(routing.runtime.session_factory, later, policy=policy, batch_size=2)
+        in_small, statements[:] = len(statements), []
+        large = await sweep_due(routing.runtime.session_factory, later, policy=policy, batch_size=8)
+        in_large = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert (small.escalated, small.supervised, small.skipped) == (2, 2, 0)
+    assert (large.escalated, large.supervised, large.skipped) == (8, 8, 0)
+    assert in_large == in_small  # four times the lapses, not one statement more: nothing is written per case
+    for case in cases:
+        names = [name for name, _ in await events_of(routing, case["id"])]
+        assert names[-4:] == ["overdue", "supervised", "escalated", "assigned"]
+        after = await routing.read(case["id"])
+        assert (after["status"], after["escalation_count"]) == ("assigned", 1)
