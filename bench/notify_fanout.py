@@ -152,7 +152,7 @@ async def publish_open_loop(bus: RabbitMQBus, events: list[tuple[str, str, bytes
 # -- the system under test ------------------------------------------------------------------------------------------
 
 
-def notify_env(database: str, namespace: str, ports: dict[str, int]) -> dict[str, str]:
+def notify_env(database: str, namespace: str, ports: dict[str, int], processes: int = 1) -> dict[str, str]:
     settings = {
         "DATABASE_URL": PG_URL.format(db=database),
         "BUS": "rabbitmq",
@@ -166,6 +166,8 @@ def notify_env(database: str, namespace: str, ports: dict[str, int]) -> dict[str
         "QUIET_START": "00:00",
         "QUIET_END": "00:00",
         "LOG_LEVEL": "WARNING",
+        # several processes share PostgreSQL's 100 connections with everyone else on the machine
+        "DB_POOL_SIZE": str(20 if processes == 1 else max(6, 20 // processes)),
     }
     return child_env(**{"NOTIFY_" + key: value for key, value in settings.items()})
 
@@ -257,7 +259,7 @@ async def run_variant(args: argparse.Namespace, variant: str, workdir: Path) -> 
     hook_ports = [free_port() for _ in range(SUBSCRIBERS)]
     listening = hook_ports if variant != "dead" else hook_ports[:-1]
     receipts_path = workdir / f"receipts-{variant}.json"
-    env = notify_env(database, namespace, ports)
+    env = notify_env(database, namespace, ports, args.notify_procs)
     procs: list[Proc] = []
     print(f"[{variant}] building {args.events} events …", flush=True)
     events = build_events(args.events, args.rate)
@@ -529,7 +531,14 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--variants", default="healthy,slow,dead")
-    parser.add_argument("--notify-procs", type=int, default=1)
+    parser.add_argument(
+        "--notify-procs",
+        "--processes",
+        dest="notify_procs",
+        type=int,
+        default=1,
+        help="notify_svc processes (competing consumers, claims with SKIP LOCKED)",
+    )
     parser.add_argument("--drain-timeout", type=float, default=180.0)
     parser.add_argument("--slow-seconds", type=float, default=10.0)
     parser.add_argument("--max-wait-idle", type=float, default=60.0, help="wait up to this for a quiet machine")

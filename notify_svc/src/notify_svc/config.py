@@ -30,7 +30,10 @@ class NotifySettings(ServiceSettings):
     dispatcher_enabled: bool = Field(default=True, description="是否在本进程运行通知发送任务")
     dispatch_poll_seconds: float = Field(default=0.2, gt=0, le=60)
     dispatch_batch_size: int = Field(default=100, ge=1, le=1000)
-    dispatch_concurrency: int = Field(default=20, ge=1, le=500)
+    dispatch_concurrency: int = Field(default=20, ge=1, le=500, description="每个通道同时发送的通知数")
+    dispatch_pool_size: int = Field(
+        default=2, ge=0, le=50, description="通知发送任务自用的数据库连接数；0 为与消费者共用连接池"
+    )
     send_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     max_attempts: int = Field(default=5, ge=1, le=50, description="发送失败的最多尝试次数")
     retry_base_seconds: float = Field(default=30.0, gt=0, description="首次重试间隔，之后每次翻倍")
@@ -47,6 +50,7 @@ class NotifySettings(ServiceSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = Field(default="noreply@xinfang.example.cn", description="发件人地址")
+    smtp_connections: int = Field(default=4, ge=1, le=32, description="每轮发送同时使用的 SMTP 连接数（连接复用）")
 
     # webhooks (ADR 0020, 0021)
     public_base_url: str = Field(
@@ -66,6 +70,9 @@ class NotifySettings(ServiceSettings):
     webhook_endpoint_concurrency: int = Field(default=4, ge=1, le=64, description="每个订阅端点同时进行的投递数")
     webhook_deliverer_enabled: bool = Field(default=True, description="是否在本进程运行 Webhook 投递任务")
     webhook_poll_seconds: float = Field(default=0.1, gt=0, le=60)
+    webhook_pool_size: int = Field(
+        default=3, ge=0, le=50, description="Webhook 投递任务自用的数据库连接数；0 为与消费者共用连接池"
+    )
     webhook_claim_lease_seconds: float = Field(default=120.0, gt=0, description="投递中记录的租约，须长于请求超时")
 
     @field_validator("webhook_allowlist")

@@ -78,6 +78,19 @@ async def rows(factory, event_id: str) -> list[Notification]:
         return list((await session.scalars(statement)).all())
 
 
+async def save_receipt_template(factory, body: str, *, title: str = "回执") -> None:
+    """A new version of the receipt template, saved as an admin would."""
+    async with factory() as session, session.begin():
+        await templates.save_version(
+            session=session,
+            key="petition.receipt",
+            event_type="xinfang.petition.registered.v1",
+            title=title,
+            body=body,
+            created_by="admin-1",
+        )
+
+
 async def staged(factory) -> list[str]:
     async with factory() as session:
         return list((await session.scalars(select(outbox.c.event_type))).all())
@@ -272,15 +285,7 @@ async def test_the_configured_channels_record_the_sms_and_mail_the_email(notify_
 
 async def test_a_new_template_version_is_used_and_recorded(notify_db) -> None:
     config = settings()
-    async with notify_db() as session, session.begin():
-        await templates.save_version(
-            session=session,
-            key="petition.receipt",
-            event_type="xinfang.petition.registered.v1",
-            title="回执",
-            body="已登记，编号 {{ tracking_no }}。",
-            created_by="admin-1",
-        )
+    await save_receipt_template(notify_db, "已登记，编号 {{ tracking_no }}。")
     event = registered()
     await consume(notify_db, event, config)
     assert {(n.template_version, n.body) for n in await rows(notify_db, event.id)} == {
@@ -290,15 +295,7 @@ async def test_a_new_template_version_is_used_and_recorded(notify_db) -> None:
 
 async def test_a_template_failing_on_an_events_values_fails_that_notice_only(notify_db) -> None:
     config = settings()
-    async with notify_db() as session, session.begin():
-        await templates.save_version(
-            session=session,
-            key="petition.receipt",
-            event_type="xinfang.petition.registered.v1",
-            title="回执",
-            body="{{ repeat_of.hex }}",  # valid when saved; null for a first petition
-            created_by="admin-1",
-        )
+    await save_receipt_template(notify_db, "{{ repeat_of.hex }}")  # valid when saved; null for a first petition
     event = registered()
     await consume(notify_db, event, config)
     notices = await rows(notify_db, event.id)

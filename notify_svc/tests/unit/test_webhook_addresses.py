@@ -3,15 +3,12 @@
 import ipaddress
 import socket
 
-import httpcore
-import httpx
 import pytest
 
 from notify_svc.webhooks.addresses import (
     REFUSALS,
     Allowlist,
     CheckResult,
-    PinnedTransport,
     address_category,
     check_url,
 )
@@ -391,86 +388,3 @@ def test_address_category_edges_are_public(address: str, category: str | None) -
 
 
 # --- the pinned transport ----------------------------------------------------------------------------------------
-
-
-class RecordingBackend(httpcore.AsyncMockBackend):
-    """Answers every connection with one HTTP response and records where it was asked to connect."""
-
-    def __init__(self, fail: set[str] | None = None) -> None:
-        super().__init__([b"HTTP/1.1 204 No Content\r\n", b"\r\n"])
-        self.connected: list[tuple[str, int]] = []
-        self.fail = fail or set()
-        self.tls_server_names: list[str | None] = []
-
-    async def connect_tcp(self, host: str, port: int, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001, ANN201
-        self.connected.append((host, port))
-        if host in self.fail:
-            raise httpcore.ConnectError(f"refused by {host}")
-        stream = await super().connect_tcp(host, port, timeout, local_address, socket_options)
-        plain_start_tls = stream.start_tls
-
-        async def start_tls(ssl_context, server_hostname=None, timeout=None):  # noqa: ANN001, ANN202
-            self.tls_server_names.append(server_hostname)
-            return await plain_start_tls(ssl_context, server_hostname, timeout)
-
-        stream.start_tls = start_tls
-        return stream
-
-
-async def test_pinned_transport_connects_to_the_vetted_address_not_the_name() -> None:
-    result = await check("https://hooks.partner.test/webhooks")
-    backend = RecordingBackend()
-    async with httpx.AsyncClient(transport=PinnedTransport(result, network_backend=backend)) as client:
-        response = await client.post("https://hooks.partner.test/webhooks", content=b"{}")
-    assert response.status_code == 204
-    assert backend.connected == [("203.0.114.10", 443)]
-    assert backend.tls_server_names == ["hooks.partner.test"]  # SNI and certificate check keep the name
-    assert response.request.headers["host"] == "hooks.partner.test"
-
-
-async def test_pinned_transport_tries_the_next_vetted_address() -> None:
-    result = await check("https://dual.partner.test:8443/")
-    backend = RecordingBackend(fail={"203.0.114.10"})
-    async with httpx.AsyncClient(transport=PinnedTransport(result, network_backend=backend)) as client:
-        response = await client.get("https://dual.partner.test:8443/")
-    assert response.status_code == 204
-    assert backend.connected == [("203.0.114.10", 8443), ("2606:4700::1111", 8443)]
-
-
-async def test_pinned_transport_raises_when_no_vetted_address_answers() -> None:
-    result = await check("https://hooks.partner.test/")
-    backend = RecordingBackend(fail={"203.0.114.10"})
-    async with httpx.AsyncClient(transport=PinnedTransport(result, network_backend=backend)) as client:
-        with pytest.raises(httpx.ConnectError):
-            await client.get("https://hooks.partner.test/")
-
-
-@pytest.mark.parametrize(
-    "other_url",
-    [
-        "https://internal.gov.test/",
-        "https://hooks.partner.test:8443/",
-        "https://10.20.1.5/",
-        "http://hooks.partner.test/",
-    ],
-)
-async def test_pinned_transport_refuses_any_other_host_or_port(other_url: str) -> None:
-    result = await check("https://hooks.partner.test/")
-    backend = RecordingBackend()
-    async with httpx.AsyncClient(transport=PinnedTransport(result, network_backend=backend)) as client:
-        with pytest.raises(httpx.ConnectError):
-            await client.get(other_url)
-    assert backend.connected == []
-
-
-async def test_pinned_transport_with_ip_literal() -> None:
-    result = await check("https://[2606:4700::1111]:9443/")
-    backend = RecordingBackend()
-    async with httpx.AsyncClient(transport=PinnedTransport(result, network_backend=backend)) as client:
-        assert (await client.get("https://[2606:4700::1111]:9443/")).status_code == 204
-    assert backend.connected == [("2606:4700::1111", 9443)]
-
-
-async def test_pinned_transport_refuses_a_refused_result() -> None:
-    with pytest.raises(ValueError):
-        PinnedTransport(await check("https://127.0.0.1/"))

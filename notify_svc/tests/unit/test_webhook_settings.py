@@ -4,6 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from notify_svc.config import NotifySettings
+from notify_svc.webhooks.delivery import claim_ahead
 
 
 @pytest.mark.parametrize("entries", [["10.0.0.0/8", "10.20.30.40", "oa.gov.example", "::1"], []])
@@ -32,3 +33,18 @@ def test_the_claim_lease_outlasts_a_request(lease: float, timeout: float, valid:
     else:
         with pytest.raises(ValidationError):
             NotifySettings(**values)
+
+
+@pytest.mark.parametrize(
+    ("lease", "timeout", "concurrency", "ahead"),
+    [(120, 10, 4, 32), (120, 10, 2, 22), (25, 10, 4, 4), (10.5, 10, 4, 4), (120, 60, 1, 1), (600, 1, 64, 64)],
+)
+def test_a_worker_claims_ahead_only_what_it_can_start_within_the_lease(
+    lease: float, timeout: float, concurrency: int, ahead: int
+) -> None:
+    settings = NotifySettings(
+        webhook_claim_lease_seconds=lease, webhook_timeout_seconds=timeout, webhook_endpoint_concurrency=concurrency
+    )
+    assert claim_ahead(settings) == ahead
+    rounds = -(-ahead // concurrency)  # the last one claimed starts after this many rounds of whole timeouts
+    assert rounds * timeout < lease

@@ -345,3 +345,16 @@ def test_reference_package_uses_the_same_header_names(frozen_reference: None) ->
     del headers["webhook-signature"]
     with pytest.raises(standardwebhooks.WebhookVerificationError, match="Missing required headers"):
         standardwebhooks.Webhook(NEW).verify(BODY, headers)
+
+
+def test_keyed_headers_sign_as_the_secrets_do() -> None:
+    """The deliverer's path (keys decoded once per endpoint) signs exactly as ``sign`` and the specification."""
+    keys = [decode_secret(NEW), decode_secret(OLD)]
+    keyed = signing.keyed_headers(msg_id=SPEC_MSG_ID, timestamp=NOW_TS, body=BODY, keys=keys)
+    assert keyed == signing.headers(msg_id=SPEC_MSG_ID, timestamp=NOW_TS, body=BODY, secrets=[NEW, OLD])
+    spec = signing.keyed_headers(
+        msg_id=SPEC_MSG_ID, timestamp=SPEC_TIMESTAMP, body=SPEC_BODY, keys=[decode_secret(SPEC_SECRET)]
+    )
+    assert spec["webhook-signature"] == SPEC_SIGNATURE
+    with pytest.raises(ValueError):
+        signing.keyed_headers(msg_id="a.b", timestamp=NOW_TS, body=BODY, keys=keys)

@@ -1,7 +1,11 @@
 """One interface for every way a message leaves: SMS, e-mail, the staff inbox (and test doubles)."""
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from uuid import UUID
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,5 +41,27 @@ class Channel:
     async def send(self, message: Message) -> SendResult:
         raise NotImplementedError
 
+    async def send_many(self, messages: list[Message], *, concurrency: int, timeout: float) -> list[SendResult]:
+        """Send a round's messages of this channel, at most ``concurrency`` at a time, each within ``timeout``;
+        one result per message, in order. A channel that can share a connection between messages overrides it."""
+        limit = asyncio.Semaphore(concurrency)
+
+        async def one(message: Message) -> SendResult:
+            async with limit:
+                return await guarded(self.send(message), timeout=timeout)
+
+        return list(await asyncio.gather(*(one(message) for message in messages)))
+
     async def aclose(self) -> None:
         """Release connections; called when the dispatcher stops."""
+
+
+async def guarded(sending, *, timeout: float) -> SendResult:
+    """A send that times out or raises becomes a failed result: a broken adapter must not stop the round."""
+    try:
+        return await asyncio.wait_for(sending, timeout=timeout)
+    except TimeoutError:
+        return SendResult.failed("发送超时")
+    except Exception as exc:  # noqa: BLE001 - the row records why
+        log.warning("channel raised", exc_info=True)
+        return SendResult.failed(f"通道异常：{type(exc).__name__}")

@@ -29,5 +29,6 @@ def build_channels(settings: NotifySettings, session_factory: async_sessionmaker
             username=settings.smtp_username,
             password=settings.smtp_password,
             starttls=settings.smtp_starttls,
+            connections=settings.smtp_connections,
         )
     return channels

@@ -17,6 +17,28 @@ async def petition_recipient(session: AsyncSession, petition_id: UUID) -> Petiti
     return await session.get(PetitionRecipient, petition_id)
 
 
+async def petition_with_contact(session: AsyncSession, petition_id: UUID):
+    """``(petition, phone_masked, email_masked, contact's ref or None)`` or None, in one query."""
+    statement = (
+        select(
+            PetitionRecipient,
+            PetitionerContact.phone_masked,
+            PetitionerContact.email_masked,
+            PetitionerContact.petitioner_ref,
+        )
+        .outerjoin(PetitionerContact, PetitionerContact.petitioner_ref == PetitionRecipient.petitioner_ref)
+        .where(PetitionRecipient.petition_id == petition_id)
+    )
+    return (await session.execute(statement)).first()
+
+
+async def petitioner_contacts(session: AsyncSession, refs: list[UUID]) -> dict[UUID, PetitionerContact]:
+    if not refs:
+        return {}
+    statement = select(PetitionerContact).where(PetitionerContact.petitioner_ref.in_(refs))
+    return {c.petitioner_ref: c for c in (await session.scalars(statement)).all()}
+
+
 async def upsert_petitioner_contact(session: AsyncSession, values: dict) -> None:
     """Insert the contact or overwrite the stored one, in one statement: two consumers storing the same
     petitioner's contact at once both succeed (the later one wins) instead of one failing on the primary key."""

@@ -2,7 +2,8 @@
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,24 +18,37 @@ from services.pii import Cipher, PIIError, mask_phone, unseal
 log = logging.getLogger(__name__)
 
 
+class ContactMasks(NamedTuple):
+    phone_masked: str | None
+    email_masked: str | None
+
+
 def _bind(petitioner_ref: UUID, column: str) -> str:
     return f"petitioner_contacts:{petitioner_ref}:{column}"
 
 
 async def remember_petitioner(
     *, session: AsyncSession, settings: NotifySettings, petitioner_ref: UUID, contact_sealed: str | None
-) -> None:
-    """Store (or refresh) the petitioner's contact from an event's sealed field; a bad seal is logged, not fatal."""
+) -> ContactMasks | None:
+    """Store (or refresh) the petitioner's contact from an event's sealed field; a bad seal is logged, not fatal.
+    Returns the masked phone and e-mail stored (None when nothing was stored)."""
     if not contact_sealed:
-        return
+        return None
     try:
         payload = unseal(contact_sealed, key=settings.contact_key, bind=f"contact:{petitioner_ref}")
     except (PIIError, ValueError):
         log.warning("sealed contact does not open", extra={"fields": {"petitioner_ref": str(petitioner_ref)}})
-        return
+        return None
     phone, email = rules.contact_fields(payload)
-    values = _contact_columns(UUID(str(petitioner_ref)), Cipher(settings.pii_key), phone=phone, email=email)
+    values = _contact_columns(UUID(str(petitioner_ref)), cipher(settings.pii_key), phone=phone, email=email)
     await repository.upsert_petitioner_contact(session, values)
+    return ContactMasks(values["phone_masked"], values["email_masked"])
+
+
+@lru_cache(maxsize=8)
+def cipher(key: str) -> Cipher:
+    """One cipher per key (building one derives the key)."""
+    return Cipher(key)
 
 
 def _contact_columns(ref: UUID, cipher: Cipher, *, phone: str | None, email: str | None) -> dict[str, Any]:
@@ -77,16 +91,39 @@ async def petitioner_contact(*, session: AsyncSession, petitioner_ref: UUID) -> 
     return await repository.petitioner_contact(session, petitioner_ref)
 
 
+async def petition_with_contact(
+    *, session: AsyncSession, petition_id: UUID
+) -> tuple[PetitionRecipient | None, ContactMasks | None]:
+    """The petition's petitioner and that petitioner's masked contact, in one query."""
+    found = await repository.petition_with_contact(session, UUID(str(petition_id)))
+    if found is None:
+        return None, None
+    petition, phone_masked, email_masked, known = found
+    return petition, (ContactMasks(phone_masked, email_masked) if known is not None else None)
+
+
 async def petitioner_address(
     *, session: AsyncSession, settings: NotifySettings, petitioner_ref: UUID, channel: str
 ) -> str | None:
     """The plain phone or e-mail, decrypted only for the moment of sending."""
-    contact = await repository.petitioner_contact(session, petitioner_ref)
-    blob = None if contact is None else {"sms": contact.phone_enc, "email": contact.email_enc}.get(channel)
-    if blob is None:
-        return None
-    column = "phone" if channel == "sms" else "email"
-    return Cipher(settings.pii_key).decrypt(blob, bind=_bind(petitioner_ref, column))
+    found = await petitioner_addresses(session=session, settings=settings, wanted=[(petitioner_ref, channel)])
+    return found.get((petitioner_ref, channel))
+
+
+async def petitioner_addresses(
+    *, session: AsyncSession, settings: NotifySettings, wanted: list[tuple[UUID, str]]
+) -> dict[tuple[UUID, str], str]:
+    """The plain phone or e-mail of each ``(petitioner_ref, channel)``, read in one query and decrypted only for
+    the moment of sending; a petitioner without that contact is absent."""
+    contacts = await repository.petitioner_contacts(session, list({ref for ref, _ in wanted}))
+    found: dict[tuple[UUID, str], str] = {}
+    for ref, channel in wanted:
+        contact = contacts.get(ref)
+        blob = None if contact is None else {"sms": contact.phone_enc, "email": contact.email_enc}.get(channel)
+        if blob is not None:
+            column = "phone" if channel == "sms" else "email"
+            found[(ref, channel)] = cipher(settings.pii_key).decrypt(blob, bind=_bind(ref, column))
+    return found
 
 
 async def staff_of_units(*, session: AsyncSession, unit_codes: list[str], role: str) -> list[StaffContact]:

@@ -11,7 +11,7 @@ from notify_svc.notification_rules.defaults import DEFAULT_RULES
 from notify_svc.notification_rules.exceptions import RuleExists, RuleInvalid, RuleNotFound
 from notify_svc.notification_rules.models import NotificationRule
 from notify_svc.templates import repository as templates
-from notify_svc.templates.defaults import DEFAULT_TEMPLATES
+from notify_svc.templates.defaults import DEFAULT_TEMPLATES, NOTICE_TEMPLATES
 from notify_svc.templates.models import NotificationTemplate
 from services.http.errors import FieldError
 from services.ids import uuid7
@@ -74,19 +74,28 @@ async def list_rules(*, session: AsyncSession, event_type: str | None) -> list[N
 
 
 async def seed_defaults(*, session: AsyncSession) -> bool:
-    """Version 1 of the default templates and the default rules, on a fresh database only."""
-    if await repository.count(session) or await templates.count(session):
-        return False
+    """Version 1 of the default templates and the default rules, on a fresh database only; version 1 of a notice
+    template missing from an older database is added."""
     now = datetime.now(UTC)
-    for key, (event_type, title, body) in DEFAULT_TEMPLATES.items():
-        templates.add(
-            session,
-            NotificationTemplate(
-                id=uuid7(), key=key, version=1, event_type=event_type, title=title, body=body,
-                created_by="system", created_at=now,
-            ),
-        )  # fmt: skip
+    for key, template in NOTICE_TEMPLATES.items():
+        if await templates.latest(session, key) is None:
+            _add_template(session, key, template, now=now)
+    if await repository.count(session) or await templates.count(session) > len(NOTICE_TEMPLATES):
+        return False
+    for key, template in DEFAULT_TEMPLATES.items():
+        _add_template(session, key, template, now=now)
     for rule in DEFAULT_RULES:
         values = rule._asdict() | {"channels": ",".join(rule.channels)}
         repository.add(session, NotificationRule(id=uuid7(), enabled=True, updated_at=now, **values))
     return True
+
+
+def _add_template(session: AsyncSession, key: str, template: tuple[str, str, str], *, now: datetime) -> None:
+    event_type, title, body = template
+    templates.add(
+        session,
+        NotificationTemplate(
+            id=uuid7(), key=key, version=1, event_type=event_type, title=title, body=body,
+            created_by="system", created_at=now,
+        ),
+    )  # fmt: skip

@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notify_svc.config import NotifySettings
 from notify_svc.contacts import rules as contact_rules
 from notify_svc.contacts import service as contacts
+from notify_svc.contacts.models import PetitionRecipient
 from notify_svc.notifications import rules
+from notify_svc.notifications.directory import Directory
 from services.contracts import CloudEvent
 from services.messaging import RetryLater
 from services.pii import mask_phone
@@ -25,29 +27,61 @@ class Recipient:
     inbox_owner: str | None = None
 
 
+class Lookup:
+    """The petition an event names and its petitioner's masked contact, read at most once per event (one joined
+    query); a contact this event just stored is known without reading it back."""
+
+    def __init__(self, session: AsyncSession, data: dict[str, Any]) -> None:
+        self._session, self._data = session, data
+        self._petition: tuple | None = None
+        self._contacts: dict[str, contacts.ContactMasks | None] = {}
+
+    def know_contact(self, ref: Any, masks: contacts.ContactMasks) -> None:
+        self._contacts[str(ref)] = masks
+
+    async def petition(self) -> PetitionRecipient | None:
+        if self._data.get("petition_id") is None:
+            return None
+        if self._petition is None:
+            petition, masks = await contacts.petition_with_contact(
+                session=self._session, petition_id=self._data["petition_id"]
+            )
+            self._petition = (petition,)
+            if petition is not None:
+                self._contacts.setdefault(str(petition.petitioner_ref), masks)
+        return self._petition[0]
+
+    async def contact(self, ref: Any) -> contacts.ContactMasks | None:
+        if str(ref) not in self._contacts:
+            found = await contacts.petitioner_contact(session=self._session, petitioner_ref=ref)
+            masks = None if found is None else contacts.ContactMasks(found.phone_masked, found.email_masked)
+            self._contacts[str(ref)] = masks
+        return self._contacts[str(ref)]
+
+
 async def recipients(
-    *, session: AsyncSession, settings: NotifySettings, kind: str, event: CloudEvent, data: dict[str, Any]
+    *, book: Directory, lookup: Lookup, settings: NotifySettings, kind: str, event: CloudEvent, data: dict[str, Any]
 ) -> list[Recipient]:
     if kind not in rules.recipient_kinds(event.type):
         return []
     if kind in ("petitioner", "appointment_holder"):
-        found = await _petitioner(session=session, settings=settings, kind=kind, event=event, data=data)
+        found = await _petitioner(lookup=lookup, settings=settings, kind=kind, event=event, data=data)
         return [found] if found else []
-    return await _staff(session=session, settings=settings, kind=kind, data=data)
+    return staff_recipients(book=book, settings=settings, kind=kind, data=data)
 
 
 async def _petitioner(
-    *, session: AsyncSession, settings: NotifySettings, kind: str, event: CloudEvent, data: dict[str, Any]
+    *, lookup: Lookup, settings: NotifySettings, kind: str, event: CloudEvent, data: dict[str, Any]
 ) -> Recipient | None:
     ref, masked_phone = data.get("petitioner_ref"), data.get("phone_masked")
     if ref is None and data.get("petition_id") is not None:
-        petition = await contacts.petitioner_of_petition(session=session, petition_id=data["petition_id"])
+        petition = await lookup.petition()
         if petition is None:
             return _unknown_petitioner(settings=settings, kind=kind, event=event, petition_id=data["petition_id"])
         ref, masked_phone = petition.petitioner_ref, petition.phone_masked
     if ref is None:
         return None
-    contact = await contacts.petitioner_contact(session=session, petitioner_ref=ref)
+    contact = await lookup.contact(ref)
     if contact is None:  # no contact arrived: the SMS is recorded and fails visibly for staff to follow up
         return Recipient(kind=kind, ref=str(ref), masked={"sms": masked_phone or "未登记"})
     masked = {"sms": contact.phone_masked, "email": contact.email_masked}
@@ -63,14 +97,14 @@ def _unknown_petitioner(*, settings: NotifySettings, kind: str, event: CloudEven
     return Recipient(kind=kind, ref=f"petition:{petition_id}", masked={"sms": "未知"})
 
 
-async def _staff(
-    *, session: AsyncSession, settings: NotifySettings, kind: str, data: dict[str, Any]
-) -> list[Recipient]:
+def staff_recipients(*, book: Directory, settings: NotifySettings, kind: str, data: dict[str, Any]) -> list[Recipient]:
+    """Staff of the unit concerned (a handler rule also reaches the co-handling units; a supervisor rule the units
+    above), from the cached directory."""
     unit = rules.unit_of(data, district_code=settings.district_code)
     units = [unit, *data.get("co_unit_codes", [])] if kind == "handler" else [unit]
     if kind == "supervisor":
         units = contact_rules.unit_chain(unit, district_code=settings.district_code)
-    members = await contacts.staff_of_units(session=session, unit_codes=units, role=_STAFF_ROLE[kind])
+    members = book.staff_of_units(units, _STAFF_ROLE[kind])
     return [_staff_recipient(kind, member) for member in members]
 
 

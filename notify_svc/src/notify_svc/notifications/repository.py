@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,15 +10,19 @@ from notify_svc.notifications.models import Notification
 from services.db import is_postgres
 
 
-async def add_once(session: AsyncSession, rows: list[dict]) -> None:
-    """Insert notifications; one that exists for the same (event, recipient, channel) is left as it is."""
+async def add_once(session: AsyncSession, rows: list[dict], *, returning: bool = False) -> list[UUID]:
+    """Insert notifications in one statement; one that exists for the same (event, recipient, channel) is left as
+    it is. With ``returning``: the ids actually inserted."""
     if not rows:
-        return
+        return []
     dialect_insert = postgresql.insert if is_postgres(session) else sqlite.insert
     statement = dialect_insert(Notification).on_conflict_do_nothing(
         index_elements=["source_event_id", "recipient_ref", "channel"]
     )
-    await session.execute(statement, rows)
+    if not returning:
+        await session.execute(statement, rows)
+        return []
+    return list((await session.scalars(statement.returning(Notification.id), rows)).all())
 
 
 async def get(session: AsyncSession, notification_id: UUID) -> Notification | None:
@@ -80,17 +84,42 @@ async def cancel_pending(session: AsyncSession, *, subject_id: str, source_event
 # -- dispatching --------------------------------------------------------------------------------------------------
 
 
-async def due_ids(session: AsyncSession, *, now: datetime, limit: int) -> list[UUID]:
-    """Pending rows whose time has come, and rows left ``sending`` by a dispatcher whose lease ran out."""
-    statement = (
-        select(Notification.id)
-        .where(Notification.status.in_(("pending", "sending")), Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at)
-        .limit(limit)
-    )
+CLAIMED_COLUMNS = (
+    Notification.id,
+    Notification.source_event_id,
+    Notification.source_event_type,
+    Notification.recipient_kind,
+    Notification.recipient_ref,
+    Notification.inbox_owner,
+    Notification.channel,
+    Notification.template_key,
+    Notification.title,
+    Notification.body,
+    Notification.urgent,
+    Notification.attempts,
+)
+
+
+async def claim_due(session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int) -> list[Row]:
+    """Take up to ``limit`` due rows for sending in ONE statement: pending rows whose time has come and rows left
+    ``sending`` by a dispatcher whose lease ran out. On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``,
+    so dispatchers of several processes never take the same row; the update re-checks status and time, which is
+    what keeps two dispatchers apart on SQLite (one writer at a time)."""
+    due = (Notification.status.in_(("pending", "sending")), Notification.next_attempt_at <= now)
+    picked = select(Notification.id).where(*due).order_by(Notification.next_attempt_at).limit(limit)
     if is_postgres(session):
-        statement = statement.with_for_update(skip_locked=True)
-    return list((await session.scalars(statement)).all())
+        picked = picked.with_for_update(skip_locked=True)
+    # a CTE, evaluated once: as a plain ``IN (subquery)`` PostgreSQL may run the subquery again for each row it
+    # updates, each time finding the next ``limit`` due rows, and claim far more than ``limit``
+    picked_once = picked.cte("picked").prefix_with("MATERIALIZED") if is_postgres(session) else picked.cte("picked")
+    statement = (
+        update(Notification)
+        .where(Notification.id.in_(select(picked_once.c.id)), *due)
+        .values(status="sending", attempts=Notification.attempts + 1, next_attempt_at=lease_until)
+        .returning(*CLAIMED_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted((await session.execute(statement)).all(), key=lambda row: row.id)
 
 
 async def claim(session: AsyncSession, notification_id: UUID, *, now: datetime, lease_until: datetime) -> bool:
@@ -107,20 +136,16 @@ async def claim(session: AsyncSession, notification_id: UUID, *, now: datetime, 
     return (await session.execute(statement)).rowcount == 1
 
 
-async def by_ids(session: AsyncSession, ids: list[UUID]) -> Sequence[Notification]:
-    statement = select(Notification).where(Notification.id.in_(ids)).order_by(Notification.id)
-    return (await session.scalars(statement)).all()
-
-
-async def settle(session: AsyncSession, notification_id: UUID, *, attempts: int, values: dict) -> bool:
-    """Record a send's outcome, unless the row was claimed again meanwhile (its lease ran out)."""
+async def settle_many(session: AsyncSession, claims: list[tuple[UUID, int]], *, values: dict) -> set[UUID]:
+    """Record one outcome for several claims ``(id, attempts)`` in one statement, except rows claimed again
+    meanwhile (their lease ran out); returns the ids settled."""
+    if not claims:
+        return set()
     statement = (
         update(Notification)
-        .where(
-            Notification.id == notification_id,
-            Notification.status == "sending",
-            Notification.attempts == attempts,
-        )
+        .where(Notification.status == "sending", tuple_(Notification.id, Notification.attempts).in_(claims))
         .values(**values)
+        .returning(Notification.id)
+        .execution_options(synchronize_session=False)
     )
-    return (await session.execute(statement)).rowcount == 1
+    return set((await session.scalars(statement)).all())

@@ -2,6 +2,7 @@
 sends later, outside the consumer's transaction."""
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
@@ -10,23 +11,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.config import NotifySettings
 from notify_svc.contacts import service as contacts
-from notify_svc.notification_rules import service as rule_book
-from notify_svc.notification_rules.models import NotificationRule
-from notify_svc.notifications import repository, rules
+from notify_svc.notifications import events, repository, rules
+from notify_svc.notifications.directory import Directory, Rule, Template, compile_source, directory
 from notify_svc.notifications.exceptions import NotificationNotFailed, NotificationNotFound
 from notify_svc.notifications.models import Notification
-from notify_svc.notifications.recipients import Recipient, recipients
+from notify_svc.notifications.recipients import Lookup, Recipient, recipients, staff_recipients
 from notify_svc.templates import rules as template_rules
-from notify_svc.templates import service as templates
-from notify_svc.templates.models import NotificationTemplate
+from notify_svc.templates.defaults import NOTICE_TEMPLATES
+from notify_svc.templates.exceptions import TemplateNotFound
 from services.contracts import CloudEvent
+from services.db.outbox import add_events
 from services.ids import uuid7
 
 
 async def when_event_arrived(*, session: AsyncSession, event: CloudEvent, settings: NotifySettings) -> None:
-    """Remember contacts the event carries, then record the notifications its rules call for."""
+    """Remember contacts the event carries, then record the notifications its rules call for, in one insert."""
     data = dict(event.data)
-    await _remember_contacts(session=session, settings=settings, event=event, data=data)
+    lookup = Lookup(session, data)
+    await _remember_contacts(session=session, settings=settings, data=data, lookup=lookup)
     if event.type == "xinfang.appointment.cancelled.v1":
         await repository.cancel_pending(
             session,
@@ -34,29 +36,103 @@ async def when_event_arrived(*, session: AsyncSession, event: CloudEvent, settin
             source_event_type="xinfang.appointment.booked.v1",
             reason="预约已取消",
         )
-    rules_in_force = await rule_book.rules_for(session=session, event_type=event.type)
+    book = await directory(session)
+    rules_in_force = book.rules_for(event.type)
     if not rules_in_force:
         return
-    scope = await _scope(session=session, settings=settings, data=data)
+    scope = await _scope(lookup=lookup, settings=settings, data=data)
+    now, rows = datetime.now(UTC), []
     for rule in rules_in_force:
-        await _apply(session=session, settings=settings, event=event, data=data, rule=rule, scope=scope)
+        found = await recipients(
+            book=book, lookup=lookup, settings=settings, kind=rule.recipient_kind, event=event, data=data
+        )
+        if found:
+            base = _base(book, rule, event=event, data=data, scope=scope, settings=settings, now=now)
+            rows += _rows(base, found, rule, data=data, settings=settings, now=now)
+    await record(session, rows, now=now)
 
 
-async def _scope(*, session: AsyncSession, settings: NotifySettings, data: dict) -> str:
-    petition_scope = None
-    if data.get("petition_id") is not None:
-        petition = await contacts.petitioner_of_petition(session=session, petition_id=data["petition_id"])
-        petition_scope = petition.scope_code if petition else None
+async def notify_owner(
+    session: AsyncSession,
+    owner: str,
+    kind: str,
+    data: dict[str, Any],
+    *,
+    settings: NotifySettings | None = None,
+    source_id: str | None = None,
+) -> int:
+    """Tell a unit (``owner``: the unit code a webhook subscription belongs to) about something of its own, in its
+    staff's inbox and by e-mail to those who have one, in the caller's transaction; the dispatcher sends it.
+
+    ``kind``: ``"webhook_disabled"``, with ``data`` keys ``subscription_id``, ``url``, ``description``,
+    ``disabled_reason`` (``gone``, ``attempts_exhausted``, ``manual``) and ``disabled_at`` (an aware datetime);
+    missing keys render as absent. The text is the template ``owner.<kind>`` in force (a Chinese default, editable
+    like any template). The unit's handlers are told; a unit without handlers in the staff directory, its
+    supervisors up to the district. ``source_id`` makes repeated calls for the same occurrence record once
+    (default: a new id per call). Returns how many notifications were recorded.
+    """
+    settings = settings or NotifySettings()
+    key, notice_type = f"owner.{kind}", f"notify.{kind}"
+    if notice_type not in template_rules.OWNER_NOTICES:
+        raise ValueError(f"unknown owner notice {kind!r}")
+    now, book = datetime.now(UTC), await directory(session)
+    template = book.templates.get(key) or _default_notice(key)
+    unit = {"unit_code": owner}
+    found = staff_recipients(book=book, settings=settings, kind="handler", data=unit) or staff_recipients(
+        book=book, settings=settings, kind="supervisor", data=unit
+    )
+    base = rendered(template, data, event_type=notice_type, settings=settings) | {
+        "source_event_id": source_id or str(uuid7()),
+        "source_event_type": notice_type,
+        "subject_id": str(data["subscription_id"]) if data.get("subscription_id") else None,
+        "petition_id": None,
+        "scope_code": rules.scope_of(unit, district_code=settings.district_code),
+        "urgent": False,
+        "created_at": now,
+    }
+    rule = Rule(notice_type, "handler", ("inbox", "email"), key, False, "immediately")
+    rows = _rows(base, found, rule, data=data, settings=settings, now=now)
+    await record(session, rows, now=now)
+    return len(rows)
+
+
+def _default_notice(key: str) -> Template:
+    notice_type, title, body = NOTICE_TEMPLATES[key]
+    return Template(key, 0, notice_type, title, body, (compile_source(title), compile_source(body)))
+
+
+async def record(session: AsyncSession, rows: list[dict], *, now: datetime) -> None:
+    """Insert the rows (one statement each for pending and failed ones); a row that could not be rendered is
+    ``failed`` at once and stages ``notification.failed``; the dispatcher is woken if any row is due."""
+    pending = [row for row in rows if row["status"] == "pending"]
+    await repository.add_once(session, pending)
+    failed = [row for row in rows if row["status"] == "failed"]
+    if failed:
+        inserted = set(await repository.add_once(session, failed, returning=True))
+        staged = [row for row in failed if row["id"] in inserted]
+        await add_events(session, [events.failed(SimpleNamespace(**r), now, r["last_error"]) for r in staged])
+    if any(row["next_attempt_at"] <= now for row in pending):
+        events.wake_dispatchers_after_commit(session)
+
+
+async def _scope(*, lookup: Lookup, settings: NotifySettings, data: dict) -> str:
+    """The event's own unit, community or jurisdiction; only an event naming none needs its petition's."""
+    if any(data.get(name) for name in ("unit_code", "community_code", "jurisdiction_code")):
+        return rules.scope_of(data, district_code=settings.district_code)
+    petition = await lookup.petition()
+    petition_scope = petition.scope_code if petition else None
     return rules.scope_of(data, district_code=settings.district_code, petition_scope=petition_scope)
 
 
-async def _remember_contacts(*, session: AsyncSession, settings: NotifySettings, event: CloudEvent, data: dict) -> None:
+async def _remember_contacts(*, session: AsyncSession, settings: NotifySettings, data: dict, lookup: Lookup) -> None:
     ref = data.get("petitioner_ref")
     if ref is None:
         return
-    await contacts.remember_petitioner(
+    masks = await contacts.remember_petitioner(
         session=session, settings=settings, petitioner_ref=ref, contact_sealed=data.get("contact_sealed")
     )
+    if masks is not None:
+        lookup.know_contact(ref, masks)
     if data.get("petition_id") is not None and data.get("tracking_no"):
         await contacts.remember_petition(
             session=session,
@@ -68,21 +144,13 @@ async def _remember_contacts(*, session: AsyncSession, settings: NotifySettings,
         )
 
 
-async def _apply(
-    *,
-    session: AsyncSession,
-    settings: NotifySettings,
-    event: CloudEvent,
-    data: dict,
-    rule: NotificationRule,
-    scope: str,
-) -> None:
-    found = await recipients(session=session, settings=settings, kind=rule.recipient_kind, event=event, data=data)
-    if not found:
-        return
-    template = await templates.in_force(session=session, key=rule.template_key)
-    now = datetime.now(UTC)
-    base = _rendered(template, data, event_type=event.type, settings=settings) | {
+def _base(
+    book: Directory, rule: Rule, *, event: CloudEvent, data: dict, scope: str, settings: NotifySettings, now: datetime
+) -> dict:
+    template = book.templates.get(rule.template_key)
+    if template is None:
+        raise TemplateNotFound(f"模板 {rule.template_key} 不存在")
+    return rendered(template, data, event_type=event.type, settings=settings) | {
         "source_event_id": event.id,
         "source_event_type": event.type,
         "subject_id": rules.subject_of(data),
@@ -91,28 +159,36 @@ async def _apply(
         "urgent": rule.urgent,
         "created_at": now,
     }
+
+
+def _rows(
+    base: dict, found: list[Recipient], rule: Rule, *, data: dict, settings: NotifySettings, now: datetime
+) -> list[dict]:
     at = rules.scheduled_at(rule.timing, data, now=now)
-    rows = [
+    return [
         _row(base, recipient, channel, at=at, settings=settings)
         for recipient in found
         for channel in rule.channel_list
         if channel in recipient.masked and channel in enabled_channels(settings)
     ]
-    await repository.add_once(session, rows)
 
 
-def _rendered(template: NotificationTemplate, data: dict, *, event_type: str, settings: NotifySettings) -> dict:
+# what a template may fail with on one event's values (e.g. ``|abs`` of a null); the notice fails, not the event
+RENDER_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError)
+
+
+def rendered(template: Template, data: dict, *, event_type: str, settings: NotifySettings) -> dict:
     """Title and body from the template in force; a template that fails on this event's values gives a row that
     is ``failed`` at once with the reason (visible), instead of failing the whole event."""
     context = template_rules.template_context(
         data, event_type=event_type, timezone=settings.timezone, guide_url=settings.guide_url
     )
-    rendered = {"template_key": template.key, "template_version": template.version, "last_error": None}
+    result = {"template_key": template.key, "template_version": template.version, "last_error": None}
     try:
-        title, body = template_rules.render(template.title, context), template_rules.render(template.body, context)
-    except TemplateError as exc:
-        return rendered | {"title": template.title[:200], "body": "", "last_error": f"模板渲染失败：{exc}"[:500]}
-    return rendered | {"title": title[:200], "body": body}
+        title, body = template.render(context)
+    except RENDER_ERRORS as exc:
+        return result | {"title": template.title[:200], "body": "", "last_error": f"模板渲染失败：{exc}"[:500]}
+    return result | {"title": title[:200], "body": body}
 
 
 def enabled_channels(settings: NotifySettings) -> tuple[str, ...]:

@@ -125,3 +125,15 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str, str]] = {
         "风险预警（{{ alert_name }}）：{{ title }}。{{ message }}",
     ),
 }
+
+# notices of notify's own to a unit (``notifications.service.notify_owner``): key -> (notice type, title, body)
+NOTICE_TEMPLATES: dict[str, tuple[str, str, str]] = {
+    "owner.webhook_disabled": (
+        "notify.webhook_disabled",
+        "Webhook 订阅已停用",
+        "您单位的 Webhook 订阅{% if description %}“{{ description }}”{% endif %}（{{ url }}）"
+        "{% if disabled_at %}已于 {{ disabled_at_text }} {% else %}已{% endif %}停用"
+        "{% if disabled_reason %}，原因：{{ disabled_reason_name }}{% endif %}。"
+        "停用期间的事件不再推送，请检查接收端后在订阅管理中重新启用。",
+    ),
+}

@@ -54,4 +54,5 @@ LABELS: dict[str, dict[str, str]] = {
         "monitoring": "实施后监测预警",
     },
     "risk_level": {"low": "低", "medium": "中", "high": "高"},
+    "disabled_reason": {"gone": "对方返回 410，地址已失效", "attempts_exhausted": "多次投递失败", "manual": "人工停用"},
 }

@@ -8,7 +8,7 @@ from notify_svc.templates.schemas import EventTypeRead, TemplateKey, TemplateRea
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, FieldError, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 
 router = APIRouter(tags=["通知模板"], responses=PROBLEM_RESPONSES)
 
@@ -75,7 +75,7 @@ async def save_template_version(
 ):
     """保存即生成新版本（仅管理员）。保存时解析模板：使用了该事件类型没有的变量或语法错误返回 422，
     错误指向 /body 或 /title；已有模板不能改变事件类型。"""
-    if body.event_type not in rules.EVENT_TYPES:
+    if not rules.known_event_type(body.event_type):
         detail = f"通知服务不处理事件类型 {body.event_type}"
         raise TemplateInvalid(
             detail, errors=[FieldError(pointer="/event_type", code="unknown_event_type", detail=detail)]
@@ -89,6 +89,7 @@ async def save_template_version(
         session,
         key=idempotency_key,
         principal=principal.sub,
-        request_fingerprint=fingerprint(method="POST", path=request.url.path, body=body),
+        request=request,
+        body=body,
         create=create,
     )

@@ -22,7 +22,20 @@ GLOBALS = frozenset({"guide_url"})
 ENVIRONMENT = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
+# notices of notify's own to a unit (not caused by an event): their type and the values they offer to templates
+OWNER_NOTICES: dict[str, tuple[str, ...]] = {
+    "notify.webhook_disabled": ("subscription_id", "url", "description", "disabled_reason", "disabled_at"),
+}
+
+
+def known_event_type(event_type: str) -> bool:
+    """An event type notify consumes, or one of its own notices: templates may be saved for it."""
+    return event_type in EVENT_TYPES or event_type in OWNER_NOTICES
+
+
 def _data_fields(event_type: str) -> dict[str, Any]:
+    if event_type in OWNER_NOTICES:
+        return {name: datetime if name.endswith("_at") else str for name in OWNER_NOTICES[event_type]}
     data_model = EVENT_TYPES[event_type].model_fields["data"].annotation
     return {name: field.annotation for name, field in data_model.model_fields.items() if name not in HIDDEN_FIELDS}
 

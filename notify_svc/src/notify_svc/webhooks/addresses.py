@@ -2,18 +2,16 @@
 
 ``check_url`` must run twice: when a subscription is created or its URL changed, and again right before every
 delivery attempt, because the name's DNS answer can change in between (DNS rebinding). The delivery must then connect
-to an address this check vetted, not resolve the name a second time: ``PinnedTransport(result)`` is an httpx transport
-that opens its TCP connection to ``result.addresses`` while the URL, and so the ``Host`` header, TLS SNI and the
-certificate check, keep the subscriber's host name::
+to an address this check vetted, not resolve the name a second time: the deliverer's client,
+``http11.EndpointPool(result, ...)``, opens its TCP connections to ``result.addresses`` while the ``Host`` header,
+TLS SNI and the certificate check keep the subscriber's host name::
 
     result = await check_url(url, allowlist=settings.webhook_allowlist, allow_http_for_allowlisted=...)
     if not result.ok:
         ...  # record result.code, do not send
-    async with httpx.AsyncClient(transport=PinnedTransport(result), trust_env=False, follow_redirects=False) as c:
-        await c.post(url, content=body, headers=headers, timeout=15)
+    answer = await EndpointPool(result, ssl_context=..., max_connections=4).post(url, headers, body)
 
-``trust_env=False`` matters: with an ``HTTPS_PROXY`` in the environment httpx would route around the transport.
-Redirects are never followed (a 3xx is a failed attempt), so the pinned transport only ever sees the vetted host.
+Redirects are never followed (a 3xx is a failed attempt), so nothing but the vetted host is ever reached.
 
 Rules: the scheme is ``https`` (``http`` only for an allowlisted host when ``allow_http_for_allowlisted``); no
 user-info; a host is present and is a DNS name or a canonical IP literal (numeric tricks such as ``2130706433`` or
@@ -34,7 +32,6 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpcore
 import httpx
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -324,48 +321,3 @@ def _verdict(
         if code := _judge(address, allowlist=rules, host_allowlisted=host_allowlisted):
             return _refuse(code, parsed, str(address))
     return CheckResult(scheme=parsed.scheme, host=host, port=port, addresses=addresses)
-
-
-class _PinnedBackend(httpcore.AsyncNetworkBackend):
-    """Connects only to the vetted addresses of the vetted host and port; the name is never resolved again."""
-
-    def __init__(self, result: CheckResult, inner: httpcore.AsyncNetworkBackend) -> None:
-        self._result, self._inner = result, inner
-
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, **kwargs: Any) -> Any:
-        if host.lower().removesuffix(".") != self._result.host or port != self._result.port:
-            raise httpcore.ConnectError(f"{host}:{port} was not vetted for this delivery")
-        error: Exception = httpcore.ConnectError("no vetted address")
-        for address in self._result.addresses:
-            try:
-                return await self._inner.connect_tcp(str(address), port, timeout=timeout, **kwargs)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout, OSError) as exc:
-                error = exc
-        raise error
-
-    async def connect_unix_socket(self, path: str, timeout: float | None = None, **kwargs: Any) -> Any:
-        raise httpcore.ConnectError("unix sockets are never a webhook target")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class PinnedTransport(httpx.AsyncHTTPTransport):
-    """An httpx transport that connects to the addresses ``check_url`` vetted, keeping Host, SNI and TLS checks."""
-
-    def __init__(
-        self,
-        result: CheckResult,
-        *,
-        verify: Any = True,
-        network_backend: httpcore.AsyncNetworkBackend | None = None,
-        max_connections: int = 4,
-    ) -> None:
-        if not result.ok:
-            raise ValueError(f"refused URL cannot be delivered to: {result.code}")
-        super().__init__(verify=verify, trust_env=False)
-        backend = _PinnedBackend(result, network_backend or httpcore.AnyIOBackend())
-        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context, network_backend=backend, max_connections=max_connections
-        )

@@ -1,42 +1,66 @@
-"""The deliverer: claims due webhook deliveries per endpoint and sends them concurrently (ADR 0021).
+"""The deliverer: claims due webhook deliveries per endpoint and sends them concurrently (ADR 0021, 0029).
 
 Each endpoint with due deliveries gets its own worker that keeps at most ``webhook_endpoint_concurrency`` attempts
 in flight, each bounded by ``webhook_timeout_seconds``; so a slow or dead subscriber only ever waits on itself.
-A claim pushes ``next_attempt_at`` to a lease and stamps a token; the outcome is recorded only while the token
-still holds, so a claim that outlived its lease (a crashed process) is retried by someone else, once.
+A claim (a batch, in one statement) pushes ``next_attempt_at`` to a lease and stamps a token; the outcome is recorded
+only while the token still holds, so a claim that outlived its lease (a crashed process) is retried by someone else,
+once. The attempts that finish together are recorded in one transaction.
 """
 
 import asyncio
 import logging
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify_svc.config import NotifySettings
 from notify_svc.webhooks import outcomes, repository, rules, service, signing
-from notify_svc.webhooks.models import Delivery
+from notify_svc.webhooks.outcomes import Finished
 from notify_svc.webhooks.sender import Sender, SenderConfig
+from services.db import make_engine, make_session_factory
 from services.db.outbox import staged_events
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 DUE_SUBSCRIPTIONS_PER_POLL = 500
+MAX_CLAIM_AHEAD = 32
+RECORD_BATCH = 16
+RECORD_DELAY_SECONDS = 0.05  # finished attempts wait at most this long for others to be recorded with
+
+
+def claim_ahead(settings: NotifySettings) -> int:
+    """How many deliveries a worker holds claimed at most (queued and in flight): several rounds of the endpoint's
+    concurrency, but only as many rounds as fit in the lease when every attempt takes the whole timeout."""
+    concurrency = settings.webhook_endpoint_concurrency
+    rounds = max(1, int(settings.webhook_claim_lease_seconds // settings.webhook_timeout_seconds) - 1)
+    return max(concurrency, min(concurrency * rounds, MAX_CLAIM_AHEAD))
 
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
-    """What one claim round needs of a subscription, read in the claim's transaction."""
+    """What the attempts of a subscription need, with its signing keys decoded once (cached per subscriptions
+    version: a rotation, a new URL or disabling moves the version)."""
 
     id: UUID
+    owner: str
     url: str
-    secrets: list[str]
+    description: str
+    key: bytes
+    previous_key: bytes | None
+    previous_expires_at: datetime | None
+
+    def keys(self, now: datetime) -> list[bytes]:
+        return rules.signing_secrets(
+            current=self.key, previous=self.previous_key, previous_expires_at=self.previous_expires_at, now=now
+        )
 
 
 def sender_config(settings: NotifySettings) -> SenderConfig:
@@ -61,6 +85,7 @@ class Deliverer:
         self._sessions, self._settings, self._sender = session_factory, settings, sender
         self._kick, self._rng = kick, rng or random.Random()
         self._workers: dict[UUID, asyncio.Task] = {}
+        self._endpoints: dict[UUID, tuple[int, Endpoint]] = {}
         self.outcomes: Counter[str] = Counter()
 
     async def run(self) -> None:
@@ -99,17 +124,37 @@ class Deliverer:
             return await repository.due_subscription_ids(session, now=now, limit=DUE_SUBSCRIPTIONS_PER_POLL)
 
     async def _drain(self, subscription_id: UUID, clock: Clock) -> None:
-        """Keep up to the endpoint's concurrency in flight until it has nothing due."""
+        """Until the endpoint has nothing due: claim a batch ahead in one statement, keep up to the endpoint's
+        concurrency in flight, and record the attempts that finished meanwhile together (ADR 0029)."""
+        limit, ahead = self._settings.webhook_endpoint_concurrency, claim_ahead(self._settings)
+        queue: deque[tuple[Endpoint, Row, UUID, datetime]] = deque()
         in_flight: set[asyncio.Task] = set()
-        limit = self._settings.webhook_endpoint_concurrency
+        finished: list[tuple[Endpoint, Finished]] = []
+        more = True  # the last claim got all it asked for: there may be more due
+        waited = False  # the last wait ended without any attempt finishing
         try:
             while True:
-                if len(in_flight) < limit:
-                    endpoint, claimed, token = await self._claim(subscription_id, clock(), limit - len(in_flight))
-                    in_flight |= {asyncio.create_task(self._attempt(endpoint, d, token, clock)) for d in claimed}
+                if more and len(queue) < limit and (want := ahead - len(queue) - len(in_flight)) > 0:
+                    now = clock()
+                    endpoint, claimed, token = await self._claim(subscription_id, now, want)
+                    queue.extend((endpoint, row, token, now) for row in claimed)
+                    more = len(claimed) == want
+                if any(outcomes.may_disable(f) for _, f in finished):  # before sending more
+                    more = await self._record(finished, queue, clock) and more
+                    finished = []
+                while queue and len(in_flight) < limit:
+                    in_flight.add(asyncio.create_task(self._send(*queue.popleft())))
+                if finished and (len(finished) >= RECORD_BATCH or not in_flight or waited):
+                    more = await self._record(finished, queue, clock) and more
+                    finished = []
                 if not in_flight:
-                    return
-                _, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                    if not (queue or more):
+                        return
+                    continue
+                wait = RECORD_DELAY_SECONDS if finished else None
+                done, in_flight = await asyncio.wait(in_flight, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+                finished += [task.result() for task in done]
+                waited = not done
         except Exception:
             log.warning(
                 "webhook worker failed", exc_info=True, extra={"fields": {"subscription": str(subscription_id)}}
@@ -118,32 +163,60 @@ class Deliverer:
 
     async def _claim(self, subscription_id: UUID, now: datetime, limit: int) -> tuple[Endpoint | None, list, UUID]:
         token = uuid4()
+        lease_until = now + timedelta(seconds=self._settings.webhook_claim_lease_seconds)
         async with self._sessions() as session, session.begin():
-            subscription = await repository.get_subscription(session, subscription_id)
-            if subscription is None or not subscription.enabled:
-                return None, [], token
-            lease_until = now + timedelta(seconds=self._settings.webhook_claim_lease_seconds)
-            claimed = await repository.claim(
+            claimed, version = await repository.claim(
                 session, subscription_id=subscription_id, now=now, lease_until=lease_until, token=token, limit=limit
             )
-            secrets = service.signing_secrets(subscription, key=self._settings.pii_key, now=now)
-            return Endpoint(subscription.id, subscription.url, secrets), claimed, token
+            if not claimed:
+                return None, [], token
+            return await self._endpoint(session, subscription_id, version), claimed, token
 
-    async def _attempt(self, endpoint: Endpoint, delivery: Delivery, token: UUID, clock: Clock) -> None:
+    async def _endpoint(self, session: AsyncSession, subscription_id: UUID, version: int | None) -> Endpoint:
+        cached = self._endpoints.get(subscription_id)
+        if cached is not None and version is not None and cached[0] == version:
+            return cached[1]
+        subscription = await repository.get_subscription(session, subscription_id)
+        current, previous = service.endpoint_secrets(subscription, key=self._settings.pii_key)
+        endpoint = Endpoint(
+            subscription.id, subscription.owner, subscription.url, subscription.description,
+            signing.decode_secret(current),
+            None if previous is None else signing.decode_secret(previous), subscription.previous_secret_expires_at,
+        )  # fmt: skip
+        if version is not None:
+            self._endpoints[subscription_id] = (version, endpoint)
+        return endpoint
+
+    async def _send(self, endpoint: Endpoint, delivery: Row, token: UUID, now: datetime) -> tuple[Endpoint, Finished]:
         body = delivery.payload.encode()
-        headers = signing.headers(
-            msg_id=str(delivery.id), timestamp=int(time.time()), body=body, secrets=endpoint.secrets
+        headers = signing.keyed_headers(
+            msg_id=str(delivery.id), timestamp=int(time.time()), body=body, keys=endpoint.keys(now)
         )
         started_at = _utc_now()
         result = await self._sender.post(subscription_id=endpoint.id, url=endpoint.url, body=body, headers=headers)
+        return endpoint, Finished(delivery, token, result, started_at)
+
+    async def _record(self, done: list[tuple[Endpoint, Finished]], queue: deque, clock: Clock) -> bool:
+        """Record finished attempts; when one of them disabled the endpoint, give back the claims not yet sent and
+        return ``False`` (claim no more)."""
         async with self._sessions() as session, session.begin():
-            outcome = await outcomes.record(
-                session, delivery_id=delivery.id, token=token, result=result, started_at=started_at,
-                now=clock(), rng=self._rng,
-            )  # fmt: skip
-        self.outcomes[outcome] += 1
+            reasons = await outcomes.record(
+                session, done[0][0], [f for _, f in done], now=clock(), rng=self._rng, settings=self._settings
+            )
+        self.outcomes.update(reasons)
         if self._kick is not None and staged_events(session):
             self._kick()
+        if not any(reason in outcomes.DISABLE_REASONS for reason in reasons):
+            return True
+        await self._release(queue, clock())
+        queue.clear()
+        return False
+
+    async def _release(self, queue: deque[tuple[Endpoint, Row, UUID, datetime]], now: datetime) -> None:
+        """Give back claims not yet sent: due again at once, they wait while the endpoint is disabled."""
+        if queue:
+            async with self._sessions() as session, session.begin():
+                await repository.release(session, [(row.id, token) for _, row, token, _ in queue], now=now)
 
 
 def _utc_now() -> datetime:
@@ -180,16 +253,25 @@ async def deliver_due(
 
 
 async def run_deliverer(runtime) -> None:
-    """The background deliverer of a running notify_svc (until cancelled)."""
+    """The background deliverer of a running notify_svc (until cancelled), on connections of its own when
+    ``webhook_pool_size`` allows, so that a busy consumer cannot starve claims and outcomes."""
     settings: NotifySettings = runtime.settings
+    url = settings.database_url
+    in_memory = url.startswith("sqlite") and (":memory:" in url or url.endswith("://"))
+    engine = (
+        make_engine(url, pool_size=settings.webhook_pool_size) if settings.webhook_pool_size and not in_memory else None
+    )
     sender = Sender(sender_config(settings))
     deliverer = Deliverer(
-        session_factory=runtime.session_factory, settings=settings, sender=sender, kick=runtime.relay.kick
-    )
+        session_factory=make_session_factory(engine) if engine is not None else runtime.session_factory,
+        settings=settings, sender=sender, kick=runtime.relay.kick,
+    )  # fmt: skip
     try:
         await deliverer.run()
     finally:
         await sender.close()
+        if engine is not None:
+            await engine.dispose()
 
 
 async def start_deliverer(runtime) -> None:

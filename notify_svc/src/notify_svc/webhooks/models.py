@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from notify_svc.db import Base
@@ -37,7 +37,14 @@ class Delivery(Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         UniqueConstraint("subscription_id", "source_event_id", name="uq_webhook_deliveries_subscription_event"),
-        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        Index(  # what is due, per endpoint, without reading the finished ones (ADR 0029)
+            "ix_webhook_deliveries_pending",
+            "subscription_id",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),  # fmt: skip
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)

@@ -1,13 +1,20 @@
-"""What one finished attempt changes: the attempt log, the delivery, the endpoint, and the events it stages."""
+"""What finished attempts change: the attempt log, the deliveries, the endpoint, and the events they stage.
+
+The attempts of one endpoint that finish together are recorded in one transaction with one statement per kind of
+row (ADR 0029): which claims still hold (locked), the deliveries' updates, the attempt rows, the outcome events.
+"""
 
 import random
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify_svc.config import NotifySettings
 from notify_svc.webhooks import repository, schedule, service
-from notify_svc.webhooks.models import Attempt, Delivery, Subscription
 from notify_svc.webhooks.sender import AttemptResult
 from services.contracts.notify import (
     WebhookDelivered,
@@ -15,81 +22,111 @@ from services.contracts.notify import (
     WebhookFailed,
     WebhookFailedData,
 )
-from services.db import add_event
+from services.db.outbox import add_events
 from services.ids import uuid7
 
 DISABLE_REASONS = {"endpoint_gone": "gone", "attempts_exhausted": "attempts_exhausted"}
 
 
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """One attempt made under a claim: the claimed row (``repository.CLAIMED``), its token and what happened."""
+
+    delivery: Row
+    token: UUID
+    result: AttemptResult
+    started_at: datetime
+
+
+def may_disable(item: Finished) -> bool:
+    """Whether recording this attempt can disable the endpoint (410, or a failed last attempt)."""
+    code = item.result.status_code
+    if code is not None and 200 <= code <= 299:
+        return False
+    return code == 410 or item.delivery.attempts + 1 >= schedule.MAX_ATTEMPTS
+
+
 async def record(
     session: AsyncSession,
+    endpoint: service.Endpointish,
+    finished: list[Finished],
     *,
-    delivery_id: UUID,
-    token: UUID,
-    result: AttemptResult,
-    started_at: datetime,
     now: datetime,
     rng: random.Random,
-) -> str:
-    """Apply the retry plan to ``result``; returns the outcome (``lost`` when the claim no longer holds)."""
-    delivery = await repository.claimed(session, delivery_id=delivery_id, token=token)
-    if delivery is None:
-        return "lost"
-    attempt_no = delivery.attempts + 1
-    decision = schedule.decide(
-        attempt_no, status_code=result.status_code, error=RuntimeError(result.error or "no response"),
-        retry_after=result.retry_after, now=now, rng=rng,
-    )  # fmt: skip
-    _update(delivery, attempt_no, result, decision, now)
-    repository.add(session, _attempt(delivery, attempt_no, result, decision, started_at))
-    subscription = await repository.get_subscription(session, delivery.subscription_id)
-    await add_event(session, _outcome_event(delivery, subscription, decision, now))
-    if decision.action is schedule.Action.DISABLE_ENDPOINT and subscription is not None:
-        await _disable(session, subscription, DISABLE_REASONS[decision.reason], now)
-    return decision.reason
+    settings: NotifySettings,
+) -> list[str]:
+    """Apply the retry plan to each result; returns each outcome (``lost`` when its claim no longer holds)."""
+    held = await repository.held(session, [(f.delivery.id, f.token) for f in finished])
+    settled, attempts, events, reasons = [], [], [], []
+    disable_reason = None
+    for item in finished:
+        if item.delivery.id not in held:
+            reasons.append("lost")
+            continue
+        delivery, result, attempt_no = item.delivery, item.result, item.delivery.attempts + 1
+        decision = schedule.decide(
+            attempt_no, status_code=result.status_code, error=RuntimeError(result.error or "no response"),
+            retry_after=result.retry_after, now=now, rng=rng,
+        )  # fmt: skip
+        settled.append(_update(delivery.id, item.token, attempt_no, result, decision, now))
+        attempts.append(_attempt(delivery, attempt_no, item, decision))
+        events.append(_outcome_event(delivery, endpoint.owner, attempt_no, result, decision, now))
+        if decision.action is schedule.Action.DISABLE_ENDPOINT:
+            disable_reason = DISABLE_REASONS[decision.reason]
+        reasons.append(decision.reason)
+    await repository.settle(session, settled, attempts)
+    await add_events(session, events)
+    if disable_reason is not None:
+        await _disable(session, endpoint, disable_reason, now, settings)
+    return reasons
 
 
-def _update(delivery: Delivery, attempt_no: int, result: AttemptResult, decision: schedule.Decision, now) -> None:
-    delivery.attempts, delivery.claim_token = attempt_no, None
-    delivery.last_status_code, delivery.last_error = result.status_code, result.error
-    delivery.next_attempt_at = decision.next_attempt_at
-    if decision.action is schedule.Action.DONE:
-        delivery.status, delivery.delivered_at = "delivered", now
-    else:
-        delivery.status = "pending" if decision.action is schedule.Action.RETRY else "failed"
+def _update(delivery_id: UUID, token: UUID, attempt_no: int, result: AttemptResult, decision, now) -> dict[str, Any]:
+    done = decision.action is schedule.Action.DONE
+    status = "delivered" if done else "pending" if decision.action is schedule.Action.RETRY else "failed"
+    return {
+        "b_id": delivery_id, "b_token": token, "b_status": status, "b_attempts": attempt_no,
+        "b_next": decision.next_attempt_at, "b_code": result.status_code, "b_error": result.error,
+        "b_delivered": now if done else None,
+    }  # fmt: skip
 
 
-def _attempt(delivery: Delivery, attempt_no: int, result: AttemptResult, decision, started_at) -> Attempt:
-    return Attempt(
-        id=uuid7(), delivery_id=delivery.id, subscription_id=delivery.subscription_id, attempt_no=attempt_no,
-        started_at=started_at, duration_ms=result.duration_ms, status_code=result.status_code, error=result.error,
-        outcome=decision.reason, next_attempt_at=decision.next_attempt_at,
-    )  # fmt: skip
+def _attempt(delivery: Row, attempt_no: int, item: Finished, decision: schedule.Decision) -> dict[str, Any]:
+    return {
+        "id": uuid7(), "delivery_id": delivery.id, "subscription_id": delivery.subscription_id,
+        "attempt_no": attempt_no, "started_at": item.started_at, "duration_ms": item.result.duration_ms,
+        "status_code": item.result.status_code, "error": item.result.error, "outcome": decision.reason,
+        "next_attempt_at": decision.next_attempt_at,
+    }  # fmt: skip
 
 
-def _outcome_event(delivery: Delivery, subscription: Subscription | None, decision: schedule.Decision, now):
+def _outcome_event(delivery: Row, owner: str, attempts: int, result: AttemptResult, decision: schedule.Decision, now):
+    """``webhook.delivered`` / ``webhook.failed`` with the delivery as subject: the outbox keeps the order of one
+    delivery's outcomes and publishes different deliveries side by side (the subscription is in the data)."""
     common = {
         "delivery_id": delivery.id,
         "subscription_id": delivery.subscription_id,
-        "owner": subscription.owner if subscription is not None else "",
+        "owner": owner,
         "source_event_id": delivery.source_event_id,
         "source_event_type": delivery.event_type,
-        "attempts": delivery.attempts,
-        "status_code": delivery.last_status_code,
+        "attempts": attempts,
+        "status_code": result.status_code,
         "occurred_at": now,
     }
     if decision.action is schedule.Action.DONE:
-        return WebhookDelivered.create(subject=str(delivery.subscription_id), data=WebhookDeliveryData(**common))
+        return WebhookDelivered.create(subject=str(delivery.id), data=WebhookDeliveryData(**common))
     data = WebhookFailedData(
         **common,
-        error=delivery.last_error or "",
+        error=result.error or "",
         final=decision.action is not schedule.Action.RETRY,
         next_attempt_at=decision.next_attempt_at,
     )
-    return WebhookFailed.create(subject=str(delivery.subscription_id), data=data)
+    return WebhookFailed.create(subject=str(delivery.id), data=data)
 
 
-async def _disable(session: AsyncSession, subscription: Subscription, reason: str, now: datetime) -> None:
-    """Disable the endpoint once, and tell its owner (the event; see ADR 0021 for the owner's notice)."""
-    if await repository.disable(session, subscription_id=subscription.id, reason=reason, now=now):
-        await add_event(session, service.disabled_event(subscription, reason=reason, now=now))
+async def _disable(
+    session: AsyncSession, endpoint: service.Endpointish, reason: str, now: datetime, settings: NotifySettings
+) -> None:
+    """Disable the endpoint once, and tell its owner: the event, and a notice to the owner's staff (ADR 0029)."""
+    if await repository.disable(session, subscription_id=endpoint.id, reason=reason, now=now):
+        await service.announce_disabled(session, endpoint, reason=reason, now=now, settings=settings)

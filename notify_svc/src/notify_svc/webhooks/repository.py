@@ -5,11 +5,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, exists, insert, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify_svc.notifications.models import DirectoryVersion
 from notify_svc.webhooks.models import Attempt, Delivery, Subscription
 from services.db import is_postgres
+
+DELIVERIES, ATTEMPTS = Delivery.__table__, Attempt.__table__
 
 
 def add(session: AsyncSession, *rows: Any) -> None:
@@ -29,10 +32,6 @@ async def list_subscriptions(
     if after is not None:
         statement = statement.where(Subscription.id > after)
     return list((await session.scalars(statement)).all())
-
-
-async def enabled_subscriptions(session: AsyncSession) -> list[Subscription]:
-    return list((await session.scalars(select(Subscription).where(Subscription.enabled.is_(True)))).all())
 
 
 async def get_delivery(session: AsyncSession, *, subscription_id: UUID, delivery_id: UUID) -> Delivery | None:
@@ -65,56 +64,123 @@ async def attempts_of(session: AsyncSession, delivery_id: UUID) -> list[Attempt]
     return list((await session.scalars(statement)).all())
 
 
+PENDING = literal_column("'pending'")
+"""Inline, not a bound parameter: a generic plan of a prepared statement (asyncpg) can use the partial index
+``status = 'pending'`` only when the query states the same literal."""
+
+
 def _due(now: datetime):
-    return (Delivery.status == "pending", Delivery.next_attempt_at <= now)
+    return (Delivery.status == PENDING, Delivery.next_attempt_at <= now)
+
+
+def _version():
+    return select(DirectoryVersion.version).where(DirectoryVersion.id == 1)
+
+
+async def version(session: AsyncSession) -> int | None:
+    """The counter that triggers raise on every change to subscriptions (and the notification directory)."""
+    return await session.scalar(_version())
+
+
+async def enabled_event_types(session: AsyncSession) -> list[tuple[UUID, list[str]]]:
+    statement = select(Subscription.id, Subscription.event_types).where(Subscription.enabled.is_(True))
+    return [(row[0], row[1]) for row in await session.execute(statement)]
+
+
+async def add_deliveries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert the deliveries of one event in one statement."""
+    await session.execute(insert(DELIVERIES), rows)
 
 
 async def due_subscription_ids(session: AsyncSession, *, now: datetime, limit: int) -> list[UUID]:
-    """Enabled subscriptions with at least one delivery due; a disabled endpoint's deliveries wait."""
-    statement = (
-        select(Delivery.subscription_id)
-        .join(Subscription, Subscription.id == Delivery.subscription_id)
-        .where(*_due(now), Subscription.enabled.is_(True))
-        .distinct()
-        .limit(limit)
+    """Enabled subscriptions with at least one delivery due: one probe of the pending index per subscription (a
+    scalar subquery with ``LIMIT 1`` is run per row, not joined with every due row), however long the backlog;
+    a disabled endpoint's deliveries wait."""
+    first_due = (
+        select(Delivery.id).where(Delivery.subscription_id == Subscription.id, *_due(now)).limit(1).scalar_subquery()
     )
+    statement = select(Subscription.id).where(Subscription.enabled.is_(True), first_due.is_not(None)).limit(limit)
     return list((await session.scalars(statement)).all())
+
+
+CLAIMED = (
+    Delivery.id, Delivery.subscription_id, Delivery.source_event_id, Delivery.event_type, Delivery.payload,
+    Delivery.attempts,
+)  # fmt: skip
 
 
 async def claim(
     session: AsyncSession, *, subscription_id: UUID, now: datetime, lease_until: datetime, token: UUID, limit: int
-) -> list[Delivery]:
-    """Claim up to ``limit`` due deliveries of one subscription, oldest due first; others never get the same rows.
+) -> tuple[list[Row], int | None]:
+    """Claim up to ``limit`` due deliveries of one enabled subscription, oldest due first, and read the version of
+    the subscriptions with them; others never get the same rows.
 
-    Two statements, not ``UPDATE … WHERE id IN (SELECT … LIMIT … FOR UPDATE SKIP LOCKED)``: PostgreSQL may run
-    such a subquery more than once and so update more rows than the limit. The update repeats the due condition,
-    which on SQLite (no row locks, serialised writers) makes it the conditional update that settles a race.
+    PostgreSQL: one statement, the due rows selected ``FOR UPDATE SKIP LOCKED`` in a materialised CTE (evaluated
+    once, so never more rows than the limit) and updated from it. SQLite (no row locks, serialised writers): the
+    ids, then an update that repeats the due condition, the conditional update that settles a race.
     """
+    enabled = exists().where(Subscription.id == subscription_id, Subscription.enabled.is_(True))
     due = (
         select(Delivery.id)
-        .where(Delivery.subscription_id == subscription_id, *_due(now))
+        .where(Delivery.subscription_id == subscription_id, *_due(now), enabled)
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
     )
+    values = {"next_attempt_at": lease_until, "claim_token": token}
     if is_postgres(session):
-        due = due.with_for_update(skip_locked=True)
+        chosen = due.with_for_update(skip_locked=True, of=Delivery).cte("due").prefix_with("MATERIALIZED")
+        statement = (
+            update(Delivery).where(Delivery.id == chosen.c.id).values(values)
+            .returning(*CLAIMED, _version().scalar_subquery())
+        )  # fmt: skip
+        rows = list(await session.execute(statement.execution_options(synchronize_session=False)))
+        return rows, (rows[0][-1] if rows else None)
     ids = list((await session.scalars(due)).all())
     if not ids:
-        return []
-    statement = (
-        update(Delivery)
-        .where(Delivery.id.in_(ids), *_due(now))
-        .values(next_attempt_at=lease_until, claim_token=token)
-        .returning(Delivery)
-        .execution_options(synchronize_session=False)
+        return [], None
+    statement = update(Delivery).where(Delivery.id.in_(ids), *_due(now)).values(values).returning(*CLAIMED)
+    rows = list(await session.execute(statement.execution_options(synchronize_session=False)))
+    return rows, await version(session)
+
+
+async def held(session: AsyncSession, claims: list[tuple[UUID, UUID]]) -> set[UUID]:
+    """Which of these (delivery, claim token) pairs still hold, locked until commit on PostgreSQL."""
+    tokens = dict(claims)
+    statement = select(Delivery.id, Delivery.claim_token).where(Delivery.id.in_(tokens))
+    if is_postgres(session):
+        statement = statement.with_for_update()
+    return {row[0] for row in await session.execute(statement) if row[1] == tokens[row[0]]}
+
+
+_SETTLE = (
+    update(DELIVERIES)
+    .where(DELIVERIES.c.id == bindparam("b_id"), DELIVERIES.c.claim_token == bindparam("b_token"))
+    .values(
+        status=bindparam("b_status"), attempts=bindparam("b_attempts"), claim_token=None,
+        next_attempt_at=bindparam("b_next"), last_status_code=bindparam("b_code"), last_error=bindparam("b_error"),
+        delivered_at=bindparam("b_delivered"),
     )
-    return list((await session.scalars(statement)).all())
+)  # fmt: skip
 
 
-async def claimed(session: AsyncSession, *, delivery_id: UUID, token: UUID) -> Delivery | None:
-    """The delivery if this claim still holds it (a claim whose lease ran out may have passed to another)."""
-    statement = select(Delivery).where(Delivery.id == delivery_id, Delivery.claim_token == token)
-    return (await session.scalars(statement)).first()
+async def settle(session: AsyncSession, rows: list[dict[str, Any]], attempts: list[dict[str, Any]]) -> None:
+    """Record the outcomes of a batch of attempts: one update of the deliveries, one insert of the attempt log."""
+    if rows:
+        await session.execute(_SETTLE, rows)
+    if attempts:
+        await session.execute(insert(ATTEMPTS), attempts)
+
+
+_RELEASE = (
+    update(DELIVERIES)
+    .where(DELIVERIES.c.id == bindparam("b_id"), DELIVERIES.c.claim_token == bindparam("b_token"))
+    .values(claim_token=None, next_attempt_at=bindparam("b_now"))
+)
+
+
+async def release(session: AsyncSession, claims: list[tuple[UUID, UUID]], *, now: datetime) -> None:
+    """Give back claims that were not sent (still held by their token): due again at ``now``."""
+    await session.execute(_RELEASE, [{"b_id": i, "b_token": t, "b_now": now} for i, t in claims])
 
 
 async def disable(session: AsyncSession, *, subscription_id: UUID, reason: str, now: datetime) -> bool:

@@ -23,7 +23,7 @@ from notify_svc.webhooks.schemas import (
 from services.http.auth import Principal, require_roles
 from services.http.dependencies import SessionDep
 from services.http.errors import PROBLEM_RESPONSES, problem_responses
-from services.http.idempotency import IdempotencyKey, fingerprint, idempotent_create
+from services.http.idempotency import IdempotencyKey, idempotent_create
 from services.http.pagination import Cursor, Limit, Page, cursor_uuid, page_of
 
 router = APIRouter(prefix="/webhooks", tags=["Webhook"], responses=PROBLEM_RESPONSES)
@@ -65,7 +65,8 @@ async def create_subscription(
 
     response = await idempotent_create(
         session, key=idempotency_key, principal=principal.sub, create=create,
-        request_fingerprint=fingerprint(method="POST", path=request.url.path, body=body),
+        request=request,
+        body=body,
     )  # fmt: skip
     stored = json.loads(response.body)
     secret = secrets.get("new") or await service.current_secret(

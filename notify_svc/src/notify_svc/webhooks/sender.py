@@ -1,5 +1,6 @@
 """One HTTP attempt of a webhook delivery: re-vet the address (DNS rebinding), connect only to the vetted addresses,
-post without following redirects, and stop at the per-request timeout. Nothing here touches the database."""
+post without following redirects (``http11``), and stop at the per-request timeout. Nothing here touches the
+database."""
 
 import asyncio
 import functools
@@ -8,10 +9,10 @@ import time
 from dataclasses import dataclass
 from uuid import UUID
 
-import httpcore
 import httpx
 
-from notify_svc.webhooks.addresses import CheckResult, PinnedTransport, Resolver, check_url
+from notify_svc.webhooks.addresses import CheckResult, Resolver, check_url
+from notify_svc.webhooks.http11 import EndpointPool, ProtocolError
 
 USER_AGENT = "xinfang-notify-webhooks/1.0"
 MAX_ERROR_LENGTH = 500
@@ -49,18 +50,12 @@ def describe_status(status_code: int) -> str | None:
 
 
 class Sender:
-    """Posts deliveries; keeps one pinned client per endpoint, rebuilt when the vetted addresses change."""
+    """Posts deliveries; keeps one pool of pinned keep-alive connections per endpoint (``http11``), rebuilt when the
+    vetted addresses change."""
 
-    def __init__(
-        self,
-        config: SenderConfig,
-        *,
-        resolve: Resolver | None = None,
-        network_backend: httpcore.AsyncNetworkBackend | None = None,
-    ) -> None:
-        self._config, self._resolve, self._backend = config, resolve, network_backend
-        self._clients: dict[UUID, tuple[CheckResult, httpx.AsyncClient]] = {}
-        self._retired: list[httpx.AsyncClient] = []
+    def __init__(self, config: SenderConfig, *, resolve: Resolver | None = None) -> None:
+        self._config, self._resolve = config, resolve
+        self._pools: dict[UUID, tuple[CheckResult, EndpointPool]] = {}
 
     async def post(self, *, subscription_id: UUID, url: str, body: bytes, headers: dict[str, str]) -> AttemptResult:
         started = time.perf_counter()
@@ -70,41 +65,35 @@ class Sender:
         )  # fmt: skip
         if not checked.ok:
             return AttemptResult(None, f"{checked.code}: {checked.message}", None, _ms_since(started))
-        client = self._client(subscription_id, checked)
+        pool = self._pool(subscription_id, checked)
         try:
             async with asyncio.timeout(self._config.timeout_seconds):
-                async with client.stream("POST", url, content=body, headers=headers) as response:
-                    status, retry_after = response.status_code, response.headers.get("retry-after")
-        except (TimeoutError, httpx.TimeoutException):
+                answer = await pool.post(url, [("user-agent", USER_AGENT), *headers.items()], body)
+        except TimeoutError:
             return AttemptResult(
                 None, f"timeout: 超过 {self._config.timeout_seconds:g} 秒未响应", None, _ms_since(started)
             )
-        except (httpx.HTTPError, httpcore.ConnectError, OSError) as exc:
+        except (ProtocolError, OSError, asyncio.IncompleteReadError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
             return AttemptResult(None, error, None, _ms_since(started))
-        return AttemptResult(status, describe_status(status), retry_after, _ms_since(started))
+        return AttemptResult(answer.status, describe_status(answer.status), answer.retry_after, _ms_since(started))
 
-    def _client(self, subscription_id: UUID, checked: CheckResult) -> httpx.AsyncClient:
-        cached = self._clients.get(subscription_id)
+    def _pool(self, subscription_id: UUID, checked: CheckResult) -> EndpointPool:
+        cached = self._pools.get(subscription_id)
         if cached is not None and cached[0] == checked:
             return cached[1]
         if cached is not None:
-            self._retired.append(cached[1])  # may still carry another attempt; closed with the sender
-        transport = PinnedTransport(
-            checked, verify=default_ssl_context(), network_backend=self._backend,
-            max_connections=self._config.connections_per_endpoint,
-        )  # fmt: skip
-        client = httpx.AsyncClient(
-            transport=transport, trust_env=False, follow_redirects=False, headers={"user-agent": USER_AGENT},
-            timeout=httpx.Timeout(self._config.timeout_seconds),
-        )  # fmt: skip
-        self._clients[subscription_id] = (checked, client)
-        return client
+            cached[1].close()  # an attempt still on it closes its connection when it ends
+        pool = EndpointPool(
+            checked, ssl_context=default_ssl_context(), max_connections=self._config.connections_per_endpoint
+        )
+        self._pools[subscription_id] = (checked, pool)
+        return pool
 
     async def close(self) -> None:
-        clients = [client for _, client in self._clients.values()] + self._retired
-        self._clients, self._retired = {}, []
-        await asyncio.gather(*(client.aclose() for client in clients), return_exceptions=True)
+        for _, pool in self._pools.values():
+            pool.close()
+        self._pools = {}
 
 
 def _ms_since(started: float) -> int:

@@ -4,11 +4,13 @@ Service code flushes, never commits: the API edge or the consumer's inbox transa
 """
 
 from datetime import UTC, datetime
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.config import NotifySettings
+from notify_svc.notifications.service import notify_owner
 from notify_svc.webhooks import repository, rules, signing
 from notify_svc.webhooks.addresses import Resolver, check_url
 from notify_svc.webhooks.exceptions import (
@@ -21,6 +23,7 @@ from notify_svc.webhooks.exceptions import (
 )
 from notify_svc.webhooks.models import Attempt, Delivery, Subscription
 from notify_svc.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
+from notify_svc.webhooks.subscribers import subscribers_of
 from services.contracts import CloudEvent
 from services.contracts.notify import WebhookDisabled, WebhookDisabledData
 from services.db import add_event
@@ -33,15 +36,12 @@ def _bind(subscription_id: UUID, column: str) -> str:
     return f"webhook_subscriptions:{subscription_id}:{column}"
 
 
-def signing_secrets(subscription: Subscription, *, key: str, now: datetime) -> list[str]:
-    """The secrets that sign a delivery to ``subscription`` at ``now`` (two during a rotation's overlap)."""
-    cipher = Cipher(key)
-    previous = subscription.previous_secret
-    return rules.signing_secrets(
-        current=cipher.decrypt(subscription.secret, bind=_bind(subscription.id, "secret")),
-        previous=None if previous is None else cipher.decrypt(previous, bind=_bind(subscription.id, "previous_secret")),
-        previous_expires_at=subscription.previous_secret_expires_at,
-        now=now,
+def endpoint_secrets(subscription: Subscription, *, key: str) -> tuple[str, str | None]:
+    """The current secret of ``subscription`` and the previous one (still signing until its expiry), decrypted."""
+    cipher, previous = Cipher(key), subscription.previous_secret
+    return (
+        cipher.decrypt(subscription.secret, bind=_bind(subscription.id, "secret")),
+        None if previous is None else cipher.decrypt(previous, bind=_bind(subscription.id, "previous_secret")),
     )
 
 
@@ -132,27 +132,49 @@ async def update_subscription(
     for name in ("url", "description", "event_types"):
         if (value := getattr(body, name)) is not None:
             setattr(subscription, name, list(value) if name == "event_types" else value)
-    await _change_enabled(session, subscription, body.enabled, now=now)
+    await _change_enabled(session, subscription, body.enabled, now=now, settings=settings)
     subscription.updated_at = now
     await session.flush()
     return subscription
 
 
-async def _change_enabled(session: AsyncSession, subscription: Subscription, enabled: bool | None, *, now) -> None:
+async def _change_enabled(
+    session: AsyncSession, subscription: Subscription, enabled: bool | None, *, now, settings: NotifySettings
+) -> None:
     if enabled is None or enabled == subscription.enabled:
         return
     subscription.enabled = enabled
     subscription.disabled_reason = None if enabled else "manual"
     subscription.disabled_at = None if enabled else now
     if not enabled:
-        await add_event(session, disabled_event(subscription, reason="manual", now=now))
+        await announce_disabled(session, subscription, reason="manual", now=now, settings=settings)
 
 
-def disabled_event(subscription: Subscription, *, reason: str, now: datetime) -> WebhookDisabled:
+class Endpointish(Protocol):
+    id: UUID
+    owner: str
+    url: str
+    description: str
+
+
+def disabled_event(subscription: Endpointish, *, reason: str, now: datetime) -> WebhookDisabled:
     data = WebhookDisabledData(
         subscription_id=subscription.id, owner=subscription.owner, reason=reason, occurred_at=now
     )
     return WebhookDisabled.create(subject=str(subscription.id), data=data)
+
+
+async def announce_disabled(
+    session: AsyncSession, subscription: Endpointish, *, reason: str, now: datetime, settings: NotifySettings
+) -> None:
+    """Stage ``webhook.disabled`` and tell the owner's staff (inbox and e-mail), in the transaction that disabled it."""
+    event = disabled_event(subscription, reason=reason, now=now)
+    await add_event(session, event)
+    data = {
+        "subscription_id": str(subscription.id), "url": subscription.url, "description": subscription.description,
+        "disabled_reason": reason, "disabled_at": now,
+    }  # fmt: skip
+    await notify_owner(session, subscription.owner, "webhook_disabled", data, settings=settings, source_id=event.id)
 
 
 async def rotate_secret(
@@ -214,9 +236,10 @@ async def redeliver(
 
 
 async def fan_out(*, session: AsyncSession, event: CloudEvent, base_url: str) -> int:
-    """Record one delivery per enabled subscription of the event's type, in the consumer's transaction."""
-    subscriptions = [s for s in await repository.enabled_subscriptions(session) if event.type in s.event_types]
-    if not subscriptions:
+    """Record one delivery per enabled subscription of the event's type, in the consumer's transaction: the
+    subscribers from the per-process cache, the payload built once, the rows inserted in one statement."""
+    subscribers = await subscribers_of(session, event.type)
+    if not subscribers:
         return 0
     data = event.data.model_dump() if hasattr(event.data, "model_dump") else dict(event.data or {})
     payload = rules.encode_payload(
@@ -226,17 +249,13 @@ async def fan_out(*, session: AsyncSession, event: CloudEvent, base_url: str) ->
         )
     )  # fmt: skip
     now = datetime.now(UTC)
-    for subscription in subscriptions:
-        repository.add(session, _delivery(subscription.id, event, payload, now))
-    return len(subscriptions)
-
-
-def _delivery(subscription_id: UUID, event: CloudEvent, payload: str, now: datetime) -> Delivery:
-    return Delivery(
-        id=uuid7(), subscription_id=subscription_id, source_event_id=event.id, event_type=event.type,
-        payload=payload, status="pending", attempts=0, next_attempt_at=now, claim_token=None,
-        last_status_code=None, last_error=None, event_time=event.time, created_at=now, delivered_at=None,
-    )  # fmt: skip
+    common = {
+        "source_event_id": event.id, "event_type": event.type, "payload": payload, "status": "pending",
+        "attempts": 0, "next_attempt_at": now, "claim_token": None, "last_status_code": None, "last_error": None,
+        "event_time": event.time, "created_at": now, "delivered_at": None,
+    }  # fmt: skip
+    await repository.add_deliveries(session, [{"id": uuid7(), "subscription_id": s} | common for s in subscribers])
+    return len(subscribers)
 
 
 async def current_secret(*, session: AsyncSession, subscription_id: UUID, settings: NotifySettings) -> str:
