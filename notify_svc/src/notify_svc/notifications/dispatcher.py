@@ -4,8 +4,9 @@
 A round is a few statements whatever its size (ADR 0025): the claim is ONE ``WITH picked AS MATERIALIZED (SELECT …
 FOR UPDATE SKIP LOCKED LIMIT n) UPDATE … RETURNING`` (so dispatchers of several processes never take the same row,
 and no round takes more than its batch), the petitioners' contacts are read in one query and staff addresses come
-from the cached directory; each channel sends its messages concurrently (bounded), and the outcomes are settled with one statement per kind of outcome plus one insert of
-their events. A claim holds a lease: a row left ``sending`` by a crashed process becomes due again when it runs out.
+from the cached directory; each channel sends its messages concurrently (bounded), and the outcomes are settled with
+one statement per kind of outcome plus one insert of their events. A claim holds a lease: a row left ``sending`` by
+a crashed process becomes due again when it runs out.
 """
 
 import asyncio
