@@ -58,7 +58,9 @@ async def test_status_shows_each_step_from_the_case_events(system: RunningSystem
     async def routed() -> dict | None:
         response = await query(system, created["tracking_no"], created["query_code"].lower())
         opened = any(step["title"].startswith("已立案，由") for step in response.json()["steps"])
-        return response.json() if opened else None  # case events may arrive in any order
+        # Case events may arrive in any order, and the petition and its steps are two reads (a step committed
+        # between them shows before the status it brings): wait until both tell of the routed case.
+        return response.json() if opened and response.json()["status"] == "routed" else None
 
     async def routed_with_fresh_limits() -> dict | None:
         reset_limits(system)
