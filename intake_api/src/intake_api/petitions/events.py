@@ -59,7 +59,7 @@ def new_petition(
     )  # fmt: skip
 
 
-_STATUS = {"accepted": "registered", "repeat": "repeat", "not_accepted": "not_accepted"}
+_STATUS = {"accepted": "registered", "repeat": "repeat", "not_accepted": "not_accepted"}  # by the outcome
 
 
 GUIDE_PATH = "/intake/v1/guide"

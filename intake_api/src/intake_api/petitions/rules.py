@@ -178,7 +178,3 @@ def accepted(tracking_no: str) -> Decision:
         f"您的信访事项已登记，信访件编号 {tracking_no}。我们将在 15 日内告知是否受理，请凭编号与查询码查询办理进展。"
     )
     return Decision("accepted", notice)
-
-
-def status_after(decision: Decision) -> str:
-    return {"accepted": "registered", "repeat": "repeat", "not_accepted": "not_accepted"}[decision.outcome]
