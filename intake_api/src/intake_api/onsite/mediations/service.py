@@ -20,6 +20,8 @@ from services import pii
 from services.http.auth import Principal
 from services.ids import uuid7
 
+MEDIATED = "调解成功，双方已当场达成调解协议；协议文本由接待单位留存，当事人持有签字文本。"
+
 
 async def record_mediation(
     *,
@@ -35,7 +37,7 @@ async def record_mediation(
         raise NotOpenForResolution()
     mediation = _mediation(petition_id, request, principal=principal, cipher=pii.Cipher(settings.pii_key))
     if rules.resolves_petition(request.result):
-        outcome = onsite_rules.outcome_summary("调解成功：", request.agreement or "")
+        outcome = MEDIATED  # never the agreement: it is encrypted here and goes to nobody else (ADR 0028)
         petition = await petitions.resolve_on_spot(
             session=session, petition_id=petition_id, how="mediation", outcome=outcome, principal=principal,
             settings=settings,
