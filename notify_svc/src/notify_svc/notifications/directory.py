@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.contacts.models import StaffContact
 from notify_svc.notification_rules.models import NotificationRule
-from notify_svc.notifications.models import DirectoryVersion
+from notify_svc.notifications import repository
 from notify_svc.templates import repository as template_repository
 from notify_svc.templates import rules as template_rules
 
@@ -85,7 +85,7 @@ _CACHE: "weakref.WeakKeyDictionary[Engine, Directory]" = weakref.WeakKeyDictiona
 async def directory(session: AsyncSession) -> Directory:
     """The directory as committed when this transaction reads the version (one primary-key read when unchanged)."""
     engine = session.get_bind()
-    version = await session.scalar(select(DirectoryVersion.version).where(DirectoryVersion.id == 1))
+    version = await repository.directory_version(session)
     cached = _CACHE.get(engine)
     if cached is not None and version is not None and cached.version == version:
         return cached

@@ -6,7 +6,7 @@ from sqlalchemy import Row, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify_svc.notifications.models import Notification
+from notify_svc.notifications.models import DirectoryVersion, Notification
 from services.db import is_postgres
 
 
@@ -149,3 +149,13 @@ async def settle_many(session: AsyncSession, claims: list[tuple[UUID, int]], *, 
         .execution_options(synchronize_session=False)
     )
     return set((await session.scalars(statement)).all())
+
+
+def directory_version_statement():
+    """The counter that triggers raise on every change to rules, templates, staff contacts and webhook
+    subscriptions (migrations 0004 and 0005): the per-process caches compare with it."""
+    return select(DirectoryVersion.version).where(DirectoryVersion.id == 1)
+
+
+async def directory_version(session: AsyncSession) -> int | None:
+    return await session.scalar(directory_version_statement())

@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import Row, bindparam, exists, insert, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify_svc.notifications.models import DirectoryVersion
+from notify_svc.notifications.repository import directory_version, directory_version_statement
 from notify_svc.webhooks.models import Attempt, Delivery, Subscription
 from services.db import is_postgres
 
@@ -73,15 +73,6 @@ def _due(now: datetime):
     return (Delivery.status == PENDING, Delivery.next_attempt_at <= now)
 
 
-def _version():
-    return select(DirectoryVersion.version).where(DirectoryVersion.id == 1)
-
-
-async def version(session: AsyncSession) -> int | None:
-    """The counter that triggers raise on every change to subscriptions (and the notification directory)."""
-    return await session.scalar(_version())
-
-
 async def enabled_event_types(session: AsyncSession) -> list[tuple[UUID, list[str]]]:
     statement = select(Subscription.id, Subscription.event_types).where(Subscription.enabled.is_(True))
     return [(row[0], row[1]) for row in await session.execute(statement)]
@@ -131,7 +122,7 @@ async def claim(
         chosen = due.with_for_update(skip_locked=True, of=Delivery).cte("due").prefix_with("MATERIALIZED")
         statement = (
             update(Delivery).where(Delivery.id == chosen.c.id).values(values)
-            .returning(*CLAIMED, _version().scalar_subquery())
+            .returning(*CLAIMED, directory_version_statement().scalar_subquery())
         )  # fmt: skip
         rows = list(await session.execute(statement.execution_options(synchronize_session=False)))
         return rows, (rows[0][-1] if rows else None)
@@ -140,7 +131,7 @@ async def claim(
         return [], None
     statement = update(Delivery).where(Delivery.id.in_(ids), *_due(now)).values(values).returning(*CLAIMED)
     rows = list(await session.execute(statement.execution_options(synchronize_session=False)))
-    return rows, await version(session)
+    return rows, await directory_version(session)
 
 
 async def held(session: AsyncSession, claims: list[tuple[UUID, UUID]]) -> set[UUID]:

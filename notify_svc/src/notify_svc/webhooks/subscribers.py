@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify_svc.notifications.repository import directory_version
 from notify_svc.webhooks import repository
 
 ByType = dict[str, tuple[UUID, ...]]
@@ -23,7 +24,7 @@ _CACHE: "weakref.WeakKeyDictionary[Engine, tuple[int, ByType]]" = weakref.WeakKe
 async def subscribers_of(session: AsyncSession, event_type: str) -> tuple[UUID, ...]:
     """Ids of the enabled subscriptions to ``event_type`` (one primary-key read when nothing changed)."""
     engine = session.get_bind()
-    version = await repository.version(session)
+    version = await directory_version(session)
     cached = _CACHE.get(engine)
     if cached is None or version is None or cached[0] != version:
         by_type: dict[str, list[UUID]] = defaultdict(list)
