@@ -18,6 +18,12 @@ class IntakeSettings(ServiceSettings):
     pii_hash_key: str = Field(default=DEV_PII_HASH_KEY, description="身份证号、手机号检索哈希密钥（HMAC，另一把密钥）")
     contact_key: str = Field(default=DEV_CONTACT_KEY, description="事件中联系方式密文的密钥，仅与通知服务共享")
     repeat_threshold: float = Field(default=0.4, gt=0, le=1, description="重复信访相似度阈值")
+    reference_recheck_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="登记时参考副本（分类目录、行政区划）版本复核间隔（秒）；0 为每次登记都复核",
+    )
     attachments_dir: str = "./data/attachments"
     attachment_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_body_bytes: int = Field(default=9 * 1024 * 1024, ge=1024)

@@ -1,6 +1,7 @@
 """What registration's shortcuts must not change: the reference copies are cached per process but a change committed
-by another process (another engine on the same database) is seen by the next registration, and a change rolled back
-is never seen; a new petitioner registered by concurrent requests is stored once (no savepoint, ON CONFLICT)."""
+by another process (another engine on the same database) is seen once the recheck interval has passed, a change
+committed by this process at once, and a change rolled back never; a new petitioner registered by concurrent requests
+is stored once (no savepoint, ON CONFLICT)."""
 
 import asyncio
 
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from intake_api.petitioners.crypto import PetitionerCrypto
 from intake_api.petitioners.models import Petitioner
-from intake_api.reference import service
+from intake_api.reference import service, snapshot
 from intake_api.reference.models import ReferenceVersion
 from services.contracts.routing import CatalogueUpdatedData, Category
 from services.db import make_engine, make_session_factory
@@ -42,11 +43,23 @@ async def apply_elsewhere(system: RunningSystem, category: Category) -> None:
         await engine.dispose()
 
 
-async def test_a_copy_changed_by_another_process_is_seen(system: RunningSystem, person) -> None:  # noqa: ANN001
+async def test_a_copy_changed_by_another_process_is_seen_once_the_recheck_interval_passed(
+    system: RunningSystem,
+    person,  # noqa: ANN001
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(snapshot, "_clock", lambda: now[0])
+    interval = system.runtime("intake").settings.reference_recheck_seconds
+    assert interval > 0
     assert await register(system, person(category_code="1197")) == 422  # the copy is cached now, without 1197
     await apply_elsewhere(system, Category(code="1197", name="另一进程新增"))
+    now[0] += interval * 0.9
+    assert await register(system, person(category_code="1197")) == 422  # checked less than the interval ago
+    now[0] += interval * 0.2
     assert await register(system, person(category_code="1197")) == 201
     await apply_elsewhere(system, Category(code="1197", name="另一进程新增", active=False))
+    now[0] += interval * 1.1
     assert await register(system, person(category_code="1197")) == 422
 
 

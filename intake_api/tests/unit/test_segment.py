@@ -1,8 +1,10 @@
-"""The fast paths of the signature must not change it: ``segment.cut`` is jieba's ``cut(HMM=False)`` done in one
-pass and must give the same words in the same order, or stored signatures would stop matching new ones; stored
-signatures are read back without a second sort, other bytes are still checked in full."""
+"""The fast paths of the signature must not change it: ``segment.cut`` (rjieba) must give jieba's ``cut(HMM=False)``
+words in the same order, the signature with remembered word hashes must be the one of ``tokens``, and
+``normalise`` must keep what the character-by-character filter kept, or stored signatures would stop matching new
+ones; stored signatures are read back without a second sort, other bytes are still checked in full."""
 
 import random
+import unicodedata
 
 import pytest
 
@@ -34,7 +36,7 @@ def generated(count: int, seed: int = 20261129) -> list[str]:
 
 def jieba_and_segment(text: str) -> tuple[list[str], list[str]]:
     tokenizer, normalised = similarity.tokenizer(), similarity.normalise(text)
-    return list(tokenizer.cut(normalised, HMM=False)), list(segment.cut(tokenizer, normalised))
+    return list(tokenizer.cut(normalised, HMM=False)), segment.cut(normalised)
 
 
 @pytest.mark.parametrize("text", PETITIONS)
@@ -48,6 +50,23 @@ def test_segment_cut_equals_jieba_on_generated_texts() -> None:
     assert differing == []
 
 
+def test_signature_with_remembered_word_hashes_is_the_signature_of_the_tokens(monkeypatch) -> None:
+    monkeypatch.setattr(similarity, "_HASHED_WORDS_KEPT", 50)  # the memory is also emptied and refilled here
+    for text in [*PETITIONS, *generated(2000, seed=7)] * 2:  # the second pass reads remembered hashes
+        found, expected = similarity.signature(text), similarity.signature_of_words(similarity.tokens(text))
+        assert (found.to_bytes(), found.word_count) == (expected.to_bytes(), expected.word_count)
+    assert 0 < len(similarity._hashes_by_word) <= 50
+
+
+def test_normalise_keeps_letters_digits_and_marks_only() -> None:
+    def one_by_one(text: str) -> str:
+        folded = unicodedata.normalize("NFKC", text).lower()
+        return "".join(char for char in folded if unicodedata.category(char)[0] in "LNM")
+
+    texts = [*PETITIONS, *generated(2000, seed=11), "（一）Ⅻ ½ ①\u0301é\u200b\t！？《》—…·"]
+    assert [similarity.normalise(text) for text in texts] == [one_by_one(text) for text in texts]
+
+
 def test_from_bytes_of_unsorted_hashes_still_gives_the_sorted_signature() -> None:
     """Stored signatures are sorted (a fast path skips the sort); other bytes are checked in full as before."""
     unsorted = bytes([similarity.SIGNATURE_VERSION]) + (3).to_bytes(4, "little")
@@ -57,3 +76,34 @@ def test_from_bytes_of_unsorted_hashes_still_gives_the_sorted_signature() -> Non
     repeated += b"".join(value.to_bytes(4, "little") for value in (10, 10, 20))
     with pytest.raises(ValueError):
         similarity.Signature.from_bytes(repeated)
+
+
+def _stored(hashes: list[int], word_count: int, *, version: int = similarity.SIGNATURE_VERSION) -> bytes:
+    return bytes([version]) + word_count.to_bytes(4, "little") + b"".join(h.to_bytes(4, "little") for h in hashes)
+
+
+def test_stored_score_is_the_repeat_score_of_the_stored_signature() -> None:
+    """Whole and truncated sketches, empty ones, related and unrelated texts, and stored bytes that ``from_bytes``
+    refuses (the same ValueError) or accepts only after sorting."""
+    rng = random.Random(5)
+    texts = [*PETITIONS, *generated(300, seed=3)]
+    signatures = [similarity.signature(text) for text in texts]
+    signatures += [similarity.signature_of_words(f"词{n}" for n in range(start, start + size))
+                   for start, size in ((0, 300), (100, 400), (0, 40), (20, 256), (0, 257))]  # fmt: skip
+    stored = [signature.to_bytes() for signature in signatures]
+    stored += [_stored([30, 10, 20], 3), _stored([10, 10, 20], 3), _stored([1, 2], 3), _stored([1, 2], 2, version=9)]
+    stored += [_stored([], 0), b"\x01\x00", stored[0] + b"\x00"]
+    pairs = [(candidate, data) for candidate in signatures for data in rng.sample(stored, 40)]
+    pairs += [(candidate, data) for candidate in signatures[:5] for data in stored[-7:]]
+    for candidate, data in pairs:
+        try:
+            expected: float | type[ValueError] = similarity.repeat_score(
+                candidate, similarity.Signature.from_bytes(data)
+            )
+        except ValueError:
+            expected = ValueError
+        try:
+            found: float | type[ValueError] = similarity.stored_score(candidate, data)
+        except ValueError:
+            found = ValueError
+        assert found == expected, (candidate, data[:12])

@@ -25,13 +25,14 @@ def registers_own(principal: Principal) -> bool:
 
 
 async def validate(
-    *, session: AsyncSession, request: PetitionCreate, principal: Principal, now: datetime
+    *, session: AsyncSession, request: PetitionCreate, principal: Principal, now: datetime, recheck_seconds: float = 0.0
 ) -> reference.Snapshot:
-    """Raises for an invalid petition; returns the reference copies it was checked against."""
+    """Raises for an invalid petition; returns the reference copies it was checked against (checked against the
+    database at most ``recheck_seconds`` ago)."""
     if rules.received_in_future(request.received_at or now, now):
         raise ReceivedInFuture()
     errors = _field_errors(request, principal=principal, now=now)
-    copy = await reference.copies(session)
+    copy = await reference.copies(session, recheck_seconds=recheck_seconds)
     if not copy.category_known(request.category_code):
         errors.append(_error("/category_code", "unknown_category", "分类代码不在信访事项分类目录中"))
     if request.community_code and not copy.community_known(request.community_code):
@@ -98,9 +99,10 @@ def similar_earlier(
 ) -> list[rules.EarlierPetition]:
     """The earlier petitions whose content reaches the threshold, most similar first."""
     scored = []
+    candidate_set = frozenset(candidate.hashes.tolist())
     for petition in earlier:
         try:
-            score = similarity.repeat_score(candidate, similarity.Signature.from_bytes(petition.signature))
+            score = similarity.stored_score(candidate, petition.signature, candidate_set=candidate_set)
         except ValueError:
             continue  # a signature of another version: not comparable
         if score >= threshold:

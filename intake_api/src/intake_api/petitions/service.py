@@ -37,7 +37,10 @@ async def register_petition(
     now = datetime.now(UTC)
     received_at = request.received_at or now
     candidate = similarity.signature(request.content)  # CPU before the first statement: no connection held for it
-    copy = await checks.validate(session=session, request=request, principal=principal, now=now)
+    copy = await checks.validate(
+        session=session, request=request, principal=principal, now=now,
+        recheck_seconds=settings.reference_recheck_seconds,
+    )  # fmt: skip
     sequence = await repository.next_sequence(session, year=received_at.year, district_code=settings.district_code)
     tracking_no = rules.tracking_number(year=received_at.year, district_code=settings.district_code, sequence=sequence)
     crypto = PetitionerCrypto.from_settings(settings)

@@ -39,7 +39,7 @@ async def apply_catalogue(*, session: AsyncSession, data: CatalogueUpdatedData) 
 
 
 async def _newer(session: AsyncSession, name: str, version: int) -> bool:
-    session.info[snapshot.CHANGED_HERE] = True  # this transaction may change a copy: no cached snapshot for it
+    snapshot.changing(session)  # no cached snapshot for this transaction; dropped when it commits
     return version > await repository.lock_version(session, name)
 
 
@@ -50,9 +50,10 @@ async def _apply(session: AsyncSession, model: type, rows: list, *, full: bool) 
         await repository.upsert(session, rows)
 
 
-async def copies(session: AsyncSession) -> Snapshot:
-    """The catalogue and jurisdiction copies as of now (a per-process snapshot checked against their versions)."""
-    return await snapshot.current(session)
+async def copies(session: AsyncSession, *, recheck_seconds: float = 0.0) -> Snapshot:
+    """The catalogue and jurisdiction copies (a per-process snapshot checked against their versions now, or when
+    the last check is older than ``recheck_seconds``)."""
+    return await snapshot.current(session, recheck_seconds=recheck_seconds)
 
 
 async def category_known(*, session: AsyncSession, code: str) -> bool:
