@@ -18,6 +18,7 @@ import json
 import os
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -31,8 +32,10 @@ class PIIError(ValueError):
     """A ciphertext that does not decrypt under this key and binding (tampered, moved or wrong key)."""
 
 
+@lru_cache(maxsize=32)
 def key_bytes(key: str) -> bytes:
-    """32 key bytes from base64 (exactly 32 bytes decoded) or from a passphrase of at least 32 characters."""
+    """32 key bytes from base64 (exactly 32 bytes decoded) or from a passphrase of at least 32 characters.
+    Remembered per key (a service holds a handful): it is derived for every hash and every sealed value."""
     try:
         raw = base64.b64decode(key, validate=True)
     except (binascii.Error, ValueError):
@@ -72,7 +75,7 @@ def keyed_hash(value: str, *, key: str, purpose: str) -> str:
 
 def seal(payload: dict[str, Any], *, key: str, bind: str) -> str:
     """Encrypt a small JSON object for one consumer holding ``key``; base64url text fit for an event field."""
-    blob = Cipher(key).encrypt(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), bind=bind)
+    blob = _cipher(key).encrypt(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), bind=bind)
     return base64.urlsafe_b64encode(blob).decode()
 
 
@@ -81,7 +84,13 @@ def unseal(token: str, *, key: str, bind: str) -> dict[str, Any]:
         blob = base64.urlsafe_b64decode(token.encode())
     except (binascii.Error, ValueError) as exc:
         raise PIIError("sealed value is not base64url") from exc
-    return json.loads(Cipher(key).decrypt(blob, bind=bind))
+    return json.loads(_cipher(key).decrypt(blob, bind=bind))
+
+
+@lru_cache(maxsize=32)
+def _cipher(key: str) -> Cipher:
+    """One AES context per key (it holds no per-message state), not one per sealed value."""
+    return Cipher(key)
 
 
 # -- validation -------------------------------------------------------------------------------------------------

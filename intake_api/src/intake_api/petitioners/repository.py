@@ -16,7 +16,12 @@ async def get(session: AsyncSession, petitioner_id: UUID) -> Petitioner | None:
 
 
 async def by_id_hash(session: AsyncSession, id_hash: str) -> Petitioner | None:
-    return await session.scalar(select(Petitioner).where(Petitioner.id_number_hash == id_hash))
+    return await session.scalar(_BY_ID_HASH, {"id_hash": id_hash})
+
+
+_BY_ID_HASH = select(Petitioner).where(
+    Petitioner.id_number_hash == bindparam("id_hash")
+)  # built once: every registration
 
 
 async def by_account(session: AsyncSession, account_sub: str) -> Petitioner | None:

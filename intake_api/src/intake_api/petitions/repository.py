@@ -3,9 +3,10 @@
 import re
 from datetime import datetime
 from functools import cache
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, Row, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Insert, Row, Select, TextClause, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,7 +46,13 @@ async def _next_from_sequence(session: AsyncSession, name: str, *, year: int, di
             _committed_sequences.add(key)
         else:
             await _create_sequence(session, name, year=year, district_code=district_code)
-    return (await session.execute(text(f"SELECT nextval('{name}')"))).scalar_one()
+    return (await session.execute(_nextval(name))).scalar_one()
+
+
+@cache
+def _nextval(name: str) -> TextClause:
+    """Built once per sequence (a year and district): ``text()`` parses its SQL for bind parameters each time."""
+    return text(f"SELECT nextval('{name}')")
 
 
 async def _create_sequence(session: AsyncSession, name: str, *, year: int, district_code: str) -> None:
@@ -86,19 +93,19 @@ def add(session: AsyncSession, *objects: object) -> None:
 
 
 async def add_registered(
-    session: AsyncSession, petition: Petition, steps: list[TimelineEntry], event: CloudEvent
+    session: AsyncSession, petition: dict[str, Any], steps: list[dict[str, Any]], event: CloudEvent
 ) -> None:
-    """The new petition, its timeline steps and its outbox event. PostgreSQL: one statement (the rows as
-    data-modifying CTEs of the outbox insert; the foreign keys are checked at its end), built once per number of
-    steps and run with bind parameters: no ORM flush, no statement building; the objects stay outside the session.
-    SQLite (no DML in CTEs): through the session."""
+    """The new petition, its timeline steps (column values) and its outbox event. PostgreSQL: one statement (the
+    rows as data-modifying CTEs of the outbox insert; the foreign keys are checked at its end), built once per number
+    of steps and run with bind parameters: no ORM objects, no flush, no statement building. SQLite (no DML in CTEs):
+    through the session."""
     if not is_postgres(session):
-        add(session, petition, *steps)
+        add(session, Petition(**petition), *(TimelineEntry(**step) for step in steps))
         await add_event(session, event)
         return
-    params = _params("petition", petition)
+    params = {f"petition_{key}": value for key, value in petition.items()}
     for number, step in enumerate(steps):
-        params |= _params(f"step{number}", step)
+        params.update((f"step{number}_{key}", value) for key, value in step.items())
     await add_event(session, event, statement=_registration_insert(len(steps)), params=params)
 
 
@@ -112,10 +119,6 @@ def _registration_insert(steps: int) -> Insert:
 def _row_insert(model: type[Petition | TimelineEntry], prefix: str) -> Insert:
     table = model.__table__
     return insert(table).values({c.name: bindparam(f"{prefix}_{c.name}", type_=c.type) for c in table.columns})
-
-
-def _params(prefix: str, row: Petition | TimelineEntry) -> dict:
-    return {f"{prefix}_{column.key}": getattr(row, column.key) for column in type(row).__mapper__.column_attrs}
 
 
 def _with_details(statement):  # noqa: ANN001, ANN202 - a Select of Petition
@@ -157,9 +160,14 @@ _EARLIER_COLUMNS = (
 async def earlier_of(session: AsyncSession, petitioner_id: UUID, *, limit: int = 200) -> list[Row]:
     """The petitioner's latest petitions, newest first: plain rows of the columns the checks read (no ORM objects:
     a long-standing petitioner has up to ``limit`` of them on every registration)."""
-    statement = select(*_EARLIER_COLUMNS).where(Petition.petitioner_id == petitioner_id)
-    statement = statement.order_by(Petition.id.desc()).limit(limit)
-    return list(await session.execute(statement))
+    return list(await session.execute(_earlier_statement(limit), {"petitioner_id": petitioner_id}))
+
+
+@cache
+def _earlier_statement(limit: int) -> Select:
+    """Built once (every registration of a known petitioner runs it): a bound petitioner, a fixed limit."""
+    statement = select(*_EARLIER_COLUMNS).where(Petition.petitioner_id == bindparam("petitioner_id"))
+    return statement.order_by(Petition.id.desc()).limit(limit)
 
 
 async def page(

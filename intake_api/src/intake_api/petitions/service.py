@@ -5,7 +5,7 @@ the channel they stand for, ``resolve_on_spot`` when a consultation or a mediati
 """
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,9 +59,10 @@ async def register_petition(
         registered_by=principal.sub, district_code=settings.district_code,
         place_name=copy.place_name(request.community_code), petition_id=petition_id,
     )  # fmt: skip
-    steps = [_step(petition.id, at=now, step="registered", title="信访事项已登记")]
+    steps = [_step_values(petition["id"], at=now, step="registered", title="信访事项已登记")]
     if screened.decision.outcome in ("repeat", "not_accepted"):
-        steps.append(_step(petition.id, at=now, step=screened.decision.outcome, title=screened.decision.notice[:200]))
+        title = screened.decision.notice[:200]
+        steps.append(_step_values(petition["id"], at=now, step=screened.decision.outcome, title=title))
     event = events.outcome_event(petition, petitioner, crypto=crypto, now=now)
     await repository.add_registered(session, petition, steps, event)
     return events.created(petition, query_code=query_code, decision=screened.decision)
@@ -162,6 +163,13 @@ async def record_case_event(*, session: AsyncSession, event: CloudEvent) -> None
 def _step(
     petition_id: UUID, *, at: datetime, step: str, title: str, source_event_id: str | None = None
 ) -> TimelineEntry:
-    return TimelineEntry(
-        id=uuid7(), petition_id=petition_id, at=at, step=step, title=title, source_event_id=source_event_id
-    )
+    return TimelineEntry(**_step_values(petition_id, at=at, step=step, title=title, source_event_id=source_event_id))
+
+
+def _step_values(
+    petition_id: UUID, *, at: datetime, step: str, title: str, source_event_id: str | None = None
+) -> dict[str, Any]:
+    return {
+        "id": uuid7(), "petition_id": petition_id, "at": at, "step": step, "title": title,
+        "source_event_id": source_event_id,
+    }  # fmt: skip
