@@ -58,13 +58,27 @@ def test_signature_with_remembered_word_hashes_is_the_signature_of_the_tokens(mo
     assert 0 < len(similarity._hashes_by_word) <= 50
 
 
-def test_normalise_keeps_letters_digits_and_marks_only() -> None:
-    def one_by_one(text: str) -> str:
-        folded = unicodedata.normalize("NFKC", text).lower()
-        return "".join(char for char in folded if unicodedata.category(char)[0] in "LNM")
+def _whole_text(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return "".join(char for char in folded if unicodedata.category(char)[0] in "LNM")
 
-    texts = [*PETITIONS, *generated(2000, seed=11), "（一）Ⅻ ½ ①\u0301é\u200b\t！？《》—…·"]
-    assert [similarity.normalise(text) for text in texts] == [one_by_one(text) for text in texts]
+
+BMP = [chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF]
+AROUND_MARKS = ["e", "\u0301", "\u0323", "\u0b47", "\u0b3e", "가", "\u11a8", "\u1161", "ㄱ", "Σ", "Α", "，", "﹐", "ǅ"]
+
+
+def test_normalise_equals_the_whole_text_normalisation() -> None:
+    """Every BMP character alone and between neighbours it could act on, random strings of BMP characters, and
+    petition-like texts: the character-by-character table and its fallback give what NFKC of the whole text gives."""
+    rng = random.Random(13)
+    texts = [*PETITIONS, *generated(2000, seed=11), "（一）Ⅻ ½ ①\u0301é\u200b\t！？《》—…·ΑΣ，Β"]
+    texts += BMP
+    texts += ["".join(rng.choice(BMP) for _ in range(rng.randint(2, 8))) for _ in range(20000)]
+    texts += [a + b + c for a in AROUND_MARKS for b in rng.sample(BMP, 200) for c in AROUND_MARKS]
+    texts += [a + c for a in AROUND_MARKS for c in AROUND_MARKS]
+    texts += ["ΑΣ，Β", "ΑΣ", "ΑΣΒ", "가，\u11a8", "가\u11a8", "ᄀ，ᅡ"]  # final sigma; Hangul composed across a comma
+    differing = [text for text in texts if similarity.normalise(text) != _whole_text(text)]
+    assert differing == []
 
 
 def test_from_bytes_of_unsorted_hashes_still_gives_the_sorted_signature() -> None:

@@ -80,7 +80,13 @@ def tokenizer() -> jieba.Tokenizer:
 
 def normalise(text: str) -> str:
     """Full-width to half-width (NFKC), latin lower-cased; only letters, digits and marks are kept."""
+    folded = text.translate(_FOLDED)  # character by character, in C
+    if _SLOW not in folded:
+        return folded
     return unicodedata.normalize("NFKC", text).lower().translate(_KEPT)
+
+
+_SLOW = "\ue000"  # a private-use character: the fast table drops it, so in its output it marks a slow one
 
 
 class _KeptCharacters(dict):
@@ -93,7 +99,33 @@ class _KeptCharacters(dict):
         return kept
 
 
+class _FoldedCharacters(dict):
+    """``str.translate`` table giving each character what ``normalise`` makes of it alone: NFKC, lower case, and
+    only letters, digits and marks kept. That equals ``normalise`` of a whole text when no character of the text
+    can act on its neighbours: none whose compatibility decomposition holds a combining mark (composition and
+    reordering happen only around those; Unicode's composition pairs all end in one), a Hangul jamo (composed
+    algorithmically), or Σ (lowered by context, final sigma). Such characters map to ``_SLOW``, and a text with one
+    takes the whole-text path. Filled on first sight of each character. ``tests/unit/test_segment.py`` checks the
+    two paths against each other on every character of the Basic Multilingual Plane and around marks."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        if any(_acts_on_neighbours(part) for part in unicodedata.normalize("NFKD", char)):
+            folded: str | None = _SLOW
+        else:
+            folded = unicodedata.normalize("NFKC", char).lower().translate(_KEPT) or None
+        self[code] = folded
+        return folded
+
+
+def _acts_on_neighbours(char: str) -> bool:
+    code = ord(char)
+    jamo = 0x1100 <= code <= 0x11FF or 0xA960 <= code <= 0xA97F or 0xD7B0 <= code <= 0xD7FF
+    return jamo or char == "\u03a3" or unicodedata.category(char)[0] == "M"  # every combining class but 0 is a mark
+
+
 _KEPT = _KeptCharacters()
+_FOLDED = _FoldedCharacters()
 
 
 def tokens(text: str) -> list[str]:
