@@ -48,7 +48,7 @@ async def test_a_copy_changed_by_another_process_is_seen_once_the_recheck_interv
     person,  # noqa: ANN001
     monkeypatch,  # noqa: ANN001
 ) -> None:
-    now = [1000.0]
+    now = [snapshot._clock() + 3600.0]  # later than any check made before, on the real clock
     monkeypatch.setattr(snapshot, "_clock", lambda: now[0])
     interval = system.runtime("intake").settings.reference_recheck_seconds
     assert interval > 0

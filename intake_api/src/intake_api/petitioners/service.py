@@ -13,13 +13,25 @@ from intake_api.petitioners.models import Petitioner
 from intake_api.petitioners.schemas import PetitionerIn, PetitionerRead, RevealedPetitioner, RevealField
 from services.ids import uuid7
 
+NOT_LOOKED_UP = object()  # find_or_register: look the ID number up yourself
+
 
 async def find_or_register(
-    *, session: AsyncSession, data: PetitionerIn, crypto: PetitionerCrypto, account_sub: str | None
+    *,
+    session: AsyncSession,
+    data: PetitionerIn,
+    crypto: PetitionerCrypto,
+    account_sub: str | None,
+    by_id_number: Petitioner | None | object = NOT_LOOKED_UP,
 ) -> tuple[Petitioner, bool]:
     """The petitioner with this ID number (or, without one, this portal account), updated with the contact details
-    just given; a new one otherwise. The flag tells whether they were known before."""
-    known = await _known(session, data=data, crypto=crypto, account_sub=account_sub)
+    just given; a new one otherwise. The flag tells whether they were known before. ``by_id_number``: the result of
+    ``repository.by_id_hash`` for ``data.id_number`` when the caller looked it up already (in the same transaction,
+    with the tracking number)."""
+    if data.id_number is not None and by_id_number is not NOT_LOOKED_UP:
+        known = by_id_number
+    else:
+        known = await _known(session, data=data, crypto=crypto, account_sub=account_sub)
     if known is not None and account_sub is not None and known.account_sub not in (None, account_sub):
         raise IdNumberOfAnotherAccount()
     if known is not None:

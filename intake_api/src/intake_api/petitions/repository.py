@@ -6,12 +6,28 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, Row, Select, TextClause, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Insert,
+    Row,
+    Select,
+    TextClause,
+    bindparam,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from intake_api.petitioners import repository as petitioners_repository
 from intake_api.petitioners.models import Petitioner
 from intake_api.petitions.models import Petition, TimelineEntry, TrackingCounter
 from services.contracts import CloudEvent
@@ -32,6 +48,31 @@ async def next_sequence(session: AsyncSession, *, year: int, district_code: str)
         name = f"tracking_seq_{district_code}_{year:04d}"
         return await _next_from_sequence(session, name, year=year, district_code=district_code)
     return await _next_from_counter(session, year=year, district_code=district_code)
+
+
+async def next_sequence_and_petitioner(
+    session: AsyncSession, *, year: int, district_code: str, id_hash: str
+) -> tuple[int, Petitioner | None]:
+    """``next_sequence`` and the petitioner with this ID number hash (``petitioners.repository.by_id_hash``). On
+    PostgreSQL, once the year's sequence is known to exist, one round trip: the number is taken by the statement
+    that looks the petitioner up (a one-row select left-joined to the petitioner)."""
+    if is_postgres(session):
+        name = f"tracking_seq_{district_code}_{year:04d}"
+        if (str(session.bind.url), name) in _committed_sequences:
+            number, petitioner = (await session.execute(_number_and_petitioner(name), {"id_hash": id_hash})).one()
+            return number, petitioner
+    number = await next_sequence(session, year=year, district_code=district_code)
+    return number, await petitioners_repository.by_id_hash(session, id_hash)
+
+
+@cache
+def _number_and_petitioner(name: str) -> Select:
+    if not _SEQUENCE_NAME.match(name):
+        raise ValueError(f"unsafe sequence name {name!r}")
+    one = select(literal(1).label("one")).subquery("one")
+    number = literal_column(f"nextval('{name}')", BigInteger).label("number")
+    by_hash = Petitioner.id_number_hash == bindparam("id_hash")
+    return select(number, Petitioner).select_from(one).outerjoin(Petitioner, by_hash)
 
 
 _committed_sequences: set[tuple[str, str]] = set()  # (database, sequence) seen committed: no catalog look-up

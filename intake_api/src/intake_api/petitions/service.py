@@ -41,12 +41,18 @@ async def register_petition(
         session=session, request=request, principal=principal, now=now,
         recheck_seconds=settings.reference_recheck_seconds,
     )  # fmt: skip
-    sequence = await repository.next_sequence(session, year=received_at.year, district_code=settings.district_code)
-    tracking_no = rules.tracking_number(year=received_at.year, district_code=settings.district_code, sequence=sequence)
     crypto = PetitionerCrypto.from_settings(settings)
+    year, district, id_number = received_at.year, settings.district_code, request.petitioner.id_number
+    if id_number is None:
+        sequence, by_id = await repository.next_sequence(session, year=year, district_code=district), None
+    else:
+        sequence, by_id = await repository.next_sequence_and_petitioner(
+            session, year=year, district_code=district, id_hash=crypto.id_hash(id_number)
+        )
+    tracking_no = rules.tracking_number(year=year, district_code=district, sequence=sequence)
     account = principal.sub if checks.registers_own(principal) else None
     petitioner, known = await petitioners.find_or_register(
-        session=session, data=request.petitioner, crypto=crypto, account_sub=account
+        session=session, data=request.petitioner, crypto=crypto, account_sub=account, by_id_number=by_id
     )
     screened = await checks.screen(
         session=session, request=request, petitioner=petitioner, known=known, tracking_no=tracking_no,
