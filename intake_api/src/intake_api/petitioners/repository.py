@@ -19,9 +19,8 @@ async def by_id_hash(session: AsyncSession, id_hash: str) -> Petitioner | None:
     return await session.scalar(_BY_ID_HASH, {"id_hash": id_hash})
 
 
-_BY_ID_HASH = select(Petitioner).where(
-    Petitioner.id_number_hash == bindparam("id_hash")
-)  # built once: every registration
+# built once: every registration with an ID number runs it
+_BY_ID_HASH = select(Petitioner).where(Petitioner.id_number_hash == bindparam("id_hash"))
 
 
 async def by_account(session: AsyncSession, account_sub: str) -> Petitioner | None:
