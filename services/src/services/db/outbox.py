@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import Insert, bindparam, delete, exists, func, insert, literal_column, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.contracts import CloudEvent
@@ -77,20 +77,70 @@ def staged_events(session: AsyncSession) -> bool:
     return bool(session.info.pop(_STAGED, False))
 
 
+HEAD_BATCHES = 4  # how many batches of the oldest pending rows a claim looks at (others' locked rows included)
+
+
 def _claim_statement(*, batch_size: int, postgres: bool):
-    earlier = outbox.alias("earlier")
-    has_earlier_pending = exists().where(
-        earlier.c.aggregate_id == outbox.c.aggregate_id,
-        earlier.c.published_at.is_(None),
-        earlier.c.seq < outbox.c.seq,
-    )
-    statement = (
-        select(outbox.c.seq, outbox.c.event_id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id)
-        .where(outbox.c.published_at.is_(None), ~has_earlier_pending)
+    """The oldest pending rows whose aggregate has no earlier pending row, in ``seq`` order.
+
+    On PostgreSQL without asking the rest of the table, and in a shape no plan can make cost more than the oldest
+    pending rows: ``head`` is the oldest ``HEAD_BATCHES`` batches of pending rows (a materialised CTE, narrow); a
+    row of the head has an earlier pending row of its aggregate exactly when an older row of the same aggregate is
+    in the head too (every pending row older than a head row is in the head), so the first row of each aggregate
+    there is a candidate (``row_number()``); candidates are then locked one by one through the primary key
+    (``LATERAL … LIMIT 1 FOR UPDATE SKIP LOCKED``) until the batch is full. The check used to be a ``NOT EXISTS``
+    over the whole table per candidate, planned from statistics taken when almost nothing was pending (a table
+    that grows by thousands of rows a second, or a prepared statement planned while it was empty): a hash anti
+    join over the whole backlog, or a nested loop that read the pending index for each candidate, seconds per
+    claim once the relay fell behind, which made it fall further behind. Sizes are literals."""
+    columns = (outbox.c.seq, outbox.c.event_id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id)
+    limit = literal_column(str(int(batch_size)))
+    if not postgres:
+        earlier = outbox.alias("earlier")
+        has_earlier_pending = exists().where(
+            earlier.c.aggregate_id == outbox.c.aggregate_id,
+            earlier.c.published_at.is_(None),
+            earlier.c.seq < outbox.c.seq,
+        )
+        return (
+            select(*columns)
+            .where(outbox.c.published_at.is_(None), ~has_earlier_pending)
+            .order_by(outbox.c.seq)
+            .limit(limit)
+        )
+    head = (
+        select(outbox.c.seq, outbox.c.aggregate_id)
+        .where(outbox.c.published_at.is_(None))
         .order_by(outbox.c.seq)
-        .limit(batch_size)
+        .limit(literal_column(str(int(batch_size) * HEAD_BATCHES)))
+        .cte("head")
+        .prefix_with("MATERIALIZED")
     )
-    return statement.with_for_update(skip_locked=True, of=outbox) if postgres else statement
+    ranked = select(
+        head.c.seq, func.row_number().over(partition_by=head.c.aggregate_id, order_by=head.c.seq).label("n")
+    ).subquery("ranked")
+    candidates = (
+        select(ranked.c.seq)
+        .where(ranked.c.n == literal_column("1"))
+        .order_by(ranked.c.seq)
+        .cte("candidates")
+        .prefix_with("MATERIALIZED")
+    )
+    # each candidate by primary key, locked, then still pending in its locked (latest) version: a published_at
+    # condition inside would let the planner read a partial index of pending rows instead of the key
+    locked = (
+        select(*columns, outbox.c.published_at)
+        .where(outbox.c.seq == candidates.c.seq)
+        .limit(literal_column("1"))
+        .with_for_update(skip_locked=True)
+        .lateral("locked")
+    )
+    return (
+        select(*(locked.c[column.name] for column in columns))
+        .select_from(candidates.join(locked, true()))
+        .where(locked.c.published_at.is_(None))
+        .limit(limit)
+    )
 
 
 class OutboxRelay:
