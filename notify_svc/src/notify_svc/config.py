@@ -31,6 +31,9 @@ class NotifySettings(ServiceSettings):
     dispatch_poll_seconds: float = Field(default=0.2, gt=0, le=60)
     dispatch_batch_size: int = Field(default=100, ge=1, le=1000)
     dispatch_concurrency: int = Field(default=20, ge=1, le=500, description="每个通道同时发送的通知数")
+    dispatch_workers: int = Field(
+        default=3, ge=1, le=16, description="每个进程同时进行的发送轮数（各自领取，互不重复）"
+    )
     dispatch_pool_size: int = Field(
         default=2, ge=0, le=50, description="通知发送任务自用的数据库连接数；0 为与消费者共用连接池"
     )

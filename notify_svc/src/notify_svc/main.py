@@ -27,6 +27,7 @@ from notify_svc.inbox.router import router as inbox_router
 from notify_svc.notification_rules.router import router as rules_router
 from notify_svc.notifications.consumers import when_event_arrived_record_notifications
 from notify_svc.notifications.dispatcher import run_dispatcher
+from notify_svc.notifications.repository import version_read_once
 from notify_svc.notifications.router import router as notifications_router
 from notify_svc.templates.router import router as templates_router
 from notify_svc.webhooks.consumers import when_event_consumed_fan_out_to_webhooks
@@ -66,8 +67,9 @@ def handlers(settings: NotifySettings) -> Mapping[type[CloudEvent], EffectHandle
     """One handler per consumed event type; it runs every sink for the event."""
 
     async def handle(session: AsyncSession, event: CloudEvent) -> None:
-        for sink in SINKS:
-            await sink(session, event, settings)
+        with version_read_once(session):  # the sinks only read the directory: one read of its version per event
+            for sink in SINKS:
+                await sink(session, event, settings)
 
     return {event_class: handle for event_class in CONSUMED_BY["notify"]}
 

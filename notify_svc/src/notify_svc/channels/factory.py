@@ -17,6 +17,7 @@ def build_channels(settings: NotifySettings, session_factory: async_sessionmaker
             api_key=settings.sms_api_key,
             sign=settings.sms_sign,
             timeout=settings.send_timeout_seconds,
+            connections=settings.dispatch_concurrency,
         )
     else:
         channels["sms"] = RecordingSmsChannel(session_factory=session_factory, sign=settings.sms_sign)

@@ -1,7 +1,8 @@
+import functools
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,19 +18,25 @@ async def petition_recipient(session: AsyncSession, petition_id: UUID) -> Petiti
     return await session.get(PetitionRecipient, petition_id)
 
 
-async def petition_with_contact(session: AsyncSession, petition_id: UUID):
-    """``(petition, phone_masked, email_masked, contact's ref or None)`` or None, in one query."""
-    statement = (
-        select(
-            PetitionRecipient,
-            PetitionerContact.phone_masked,
-            PetitionerContact.email_masked,
-            PetitionerContact.petitioner_ref,
-        )
-        .outerjoin(PetitionerContact, PetitionerContact.petitioner_ref == PetitionRecipient.petitioner_ref)
-        .where(PetitionRecipient.petition_id == petition_id)
+PETITIONERS, PETITIONS = PetitionerContact.__table__, PetitionRecipient.__table__
+
+_PETITION_WITH_CONTACT = (
+    select(
+        *PETITIONS.c,
+        PETITIONERS.c.phone_masked.label("contact_phone_masked"),
+        PETITIONERS.c.email_masked.label("contact_email_masked"),
+        PETITIONERS.c.petitioner_ref.label("contact_ref"),
     )
-    return (await session.execute(statement)).first()
+    .outerjoin(PETITIONERS, PETITIONERS.c.petitioner_ref == PETITIONS.c.petitioner_ref)
+    .where(PETITIONS.c.petition_id == bindparam("petition_id"))
+)
+
+
+async def petition_with_contact(session: AsyncSession, petition_id: UUID) -> Row | None:
+    """The petition's row (its columns by name) with ``contact_phone_masked``, ``contact_email_masked`` and
+    ``contact_ref`` (None without a stored contact), or None, in one query (a built statement, rows not objects:
+    once per case event)."""
+    return (await session.execute(_PETITION_WITH_CONTACT, {"petition_id": petition_id})).first()
 
 
 async def petitioner_contacts(session: AsyncSession, refs: list[UUID]) -> dict[UUID, PetitionerContact]:
@@ -42,19 +49,28 @@ async def petitioner_contacts(session: AsyncSession, refs: list[UUID]) -> dict[U
 async def upsert_petitioner_contact(session: AsyncSession, values: dict) -> None:
     """Insert the contact or overwrite the stored one, in one statement: two consumers storing the same
     petitioner's contact at once both succeed (the later one wins) instead of one failing on the primary key."""
-    statement = _insert(session, PetitionerContact).values(**values)
-    changed = {column: statement.excluded[column] for column in values if column != "petitioner_ref"}
-    await session.execute(statement.on_conflict_do_update(index_elements=["petitioner_ref"], set_=changed))
+    await session.execute(_upsert_contact(is_postgres(session), tuple(values)), values)
 
 
 async def add_petition_recipient_once(session: AsyncSession, values: dict) -> None:
     """Insert which petitioner a petition belongs to; a row stored first (by a concurrent event) is kept."""
-    statement = _insert(session, PetitionRecipient).values(**values)
-    await session.execute(statement.on_conflict_do_nothing(index_elements=["petition_id"]))
+    await session.execute(_add_petition_once(is_postgres(session)), values)
 
 
-def _insert(session: AsyncSession, model: type) -> postgresql.Insert | sqlite.Insert:
-    return (postgresql.insert if is_postgres(session) else sqlite.insert)(model)
+# built once per dialect (and set of columns), run with each event's values: once or twice per consumed event
+
+
+@functools.cache
+def _upsert_contact(postgres: bool, columns: tuple[str, ...]) -> postgresql.Insert | sqlite.Insert:
+    statement = (postgresql.insert if postgres else sqlite.insert)(PETITIONERS)
+    changed = {column: statement.excluded[column] for column in columns if column != "petitioner_ref"}
+    return statement.on_conflict_do_update(index_elements=["petitioner_ref"], set_=changed)
+
+
+@functools.cache
+def _add_petition_once(postgres: bool) -> postgresql.Insert | sqlite.Insert:
+    statement = (postgresql.insert if postgres else sqlite.insert)(PETITIONS)
+    return statement.on_conflict_do_nothing(index_elements=["petition_id"])
 
 
 def add(session: AsyncSession, row: PetitionerContact | PetitionRecipient | StaffContact) -> None:

@@ -91,15 +91,14 @@ async def petitioner_contact(*, session: AsyncSession, petitioner_ref: UUID) -> 
     return await repository.petitioner_contact(session, petitioner_ref)
 
 
-async def petition_with_contact(
-    *, session: AsyncSession, petition_id: UUID
-) -> tuple[PetitionRecipient | None, ContactMasks | None]:
-    """The petition's petitioner and that petitioner's masked contact, in one query."""
+async def petition_with_contact(*, session: AsyncSession, petition_id: UUID) -> tuple[Any, ContactMasks | None]:
+    """The petition's petitioner (a row with the columns of ``PetitionRecipient``: ``petitioner_ref``,
+    ``phone_masked``, ``scope_code``, …) and that petitioner's masked contact, in one query."""
     found = await repository.petition_with_contact(session, UUID(str(petition_id)))
     if found is None:
         return None, None
-    petition, phone_masked, email_masked, known = found
-    return petition, (ContactMasks(phone_masked, email_masked) if known is not None else None)
+    known = found.contact_ref is not None
+    return found, (ContactMasks(found.contact_phone_masked, found.contact_email_masked) if known else None)
 
 
 async def petitioner_address(

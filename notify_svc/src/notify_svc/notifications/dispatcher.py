@@ -24,9 +24,10 @@ from notify_svc.channels.base import Channel, Message, SendResult, guarded
 from notify_svc.channels.factory import build_channels
 from notify_svc.config import NotifySettings
 from notify_svc.contacts import service as contacts
+from notify_svc.db import make_worker_engine
 from notify_svc.notifications import events, repository, rules
 from notify_svc.notifications.directory import directory
-from services.db import make_engine, make_session_factory
+from services.db import make_session_factory
 from services.db.outbox import add_events
 
 log = logging.getLogger(__name__)
@@ -184,33 +185,43 @@ def _outcome(row: Row, result: SendResult, *, settings: NotifySettings, now: dat
 
 
 async def run_dispatcher(runtime: Any) -> None:
-    """Loop until cancelled, on connections of its own (a busy consumer cannot take them): a full round goes again
-    at once; otherwise it waits until a consumer of this process commits due notifications, or the poll interval."""
+    """Loop until cancelled, on connections of its own (a busy consumer cannot take them), with
+    ``dispatch_workers`` rounds in flight at once: a round mostly waits on the gateway and the mail server (ADR 0032),
+    so one round at a time capped a process at about one batch per round trip of the slowest channel."""
     settings: NotifySettings = runtime.settings
-    engine = make_engine(settings.database_url, pool_size=settings.dispatch_pool_size) if _own_pool(settings) else None
+    own = _own_pool(settings)
+    engine = make_worker_engine(settings.database_url, pool_size=settings.dispatch_pool_size) if own else None
     session_factory = make_session_factory(engine) if engine is not None else runtime.session_factory
     channels = build_channels(settings, session_factory)
-    backoff = settings.dispatch_poll_seconds
     try:
-        with events.wake_signal() as woken:
-            while True:
-                woken.clear()
-                try:
-                    report = await dispatch_due(
-                        runtime, channels=channels, settings=settings, session_factory=session_factory
-                    )
-                    backoff = settings.dispatch_poll_seconds
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.warning("notification dispatcher failed, will retry", exc_info=True)
-                    report, backoff = DispatchReport(), min(backoff * 2, 5.0)
-                if report.total < settings.dispatch_batch_size:
-                    await _wait(woken, backoff)
+        loops = [_dispatch_loop(runtime, settings, channels, session_factory) for _ in range(settings.dispatch_workers)]
+        await asyncio.gather(*loops)
     finally:
         await asyncio.gather(*(channel.aclose() for channel in channels.values()), return_exceptions=True)
         if engine is not None:
             await engine.dispose()
+
+
+async def _dispatch_loop(runtime: Any, settings: NotifySettings, channels: dict, session_factory) -> None:
+    """One worker: claim, send, settle; a full round goes again at once; otherwise it waits until a consumer of this
+    process commits due notifications, or the poll interval. Workers claim with ``SKIP LOCKED``, so they never take
+    the same rows; a worker claims only after its own round, so batches grow with the load."""
+    backoff = settings.dispatch_poll_seconds
+    with events.wake_signal() as woken:
+        while True:
+            woken.clear()
+            try:
+                report = await dispatch_due(
+                    runtime, channels=channels, settings=settings, session_factory=session_factory
+                )
+                backoff = settings.dispatch_poll_seconds
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("notification dispatcher failed, will retry", exc_info=True)
+                report, backoff = DispatchReport(), min(backoff * 2, 5.0)
+            if report.total < settings.dispatch_batch_size:
+                await _wait(woken, backoff)
 
 
 def _own_pool(settings: NotifySettings) -> bool:

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notify_svc.config import NotifySettings
 from notify_svc.contacts import rules as contact_rules
 from notify_svc.contacts import service as contacts
-from notify_svc.contacts.models import PetitionRecipient
 from notify_svc.notifications import rules
 from notify_svc.notifications.directory import Directory
 from services.contracts import CloudEvent
@@ -39,7 +38,8 @@ class Lookup:
     def know_contact(self, ref: Any, masks: contacts.ContactMasks) -> None:
         self._contacts[str(ref)] = masks
 
-    async def petition(self) -> PetitionRecipient | None:
+    async def petition(self) -> Any:
+        """The petition's row (``PetitionRecipient``'s columns), None when the event names none or it is unknown."""
         if self._data.get("petition_id") is None:
             return None
         if self._petition is None:

@@ -1,13 +1,17 @@
-from collections.abc import Sequence
+import contextlib
+import functools
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Row, select, tuple_, update
+from sqlalchemy import Row, literal_column, select, tuple_, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.notifications.models import DirectoryVersion, Notification
 from services.db import is_postgres
+
+NOTIFICATIONS = Notification.__table__
 
 
 async def add_once(session: AsyncSession, rows: list[dict], *, returning: bool = False) -> list[UUID]:
@@ -16,13 +20,14 @@ async def add_once(session: AsyncSession, rows: list[dict], *, returning: bool =
     if not rows:
         return []
     dialect_insert = postgresql.insert if is_postgres(session) else sqlite.insert
-    statement = dialect_insert(Notification).on_conflict_do_nothing(
+    # the table, not the mapped class: rows go straight to the driver, without the ORM's bulk insert per row
+    statement = dialect_insert(NOTIFICATIONS).on_conflict_do_nothing(
         index_elements=["source_event_id", "recipient_ref", "channel"]
     )
     if not returning:
         await session.execute(statement, rows)
         return []
-    return list((await session.scalars(statement.returning(Notification.id), rows)).all())
+    return list((await session.scalars(statement.returning(NOTIFICATIONS.c.id), rows)).all())
 
 
 async def get(session: AsyncSession, notification_id: UUID) -> Notification | None:
@@ -105,16 +110,48 @@ async def claim_due(session: AsyncSession, *, now: datetime, lease_until: dateti
     ``sending`` by a dispatcher whose lease ran out. On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``,
     so dispatchers of several processes never take the same row; the update re-checks status and time, which is
     what keeps two dispatchers apart on SQLite (one writer at a time)."""
-    due = (Notification.status.in_(("pending", "sending")), Notification.next_attempt_at <= now)
-    picked = select(Notification.id).where(*due).order_by(Notification.next_attempt_at).limit(limit)
     if is_postgres(session):
-        picked = picked.with_for_update(skip_locked=True)
-    # a CTE, evaluated once: as a plain ``IN (subquery)`` PostgreSQL may run the subquery again for each row it
-    # updates, each time finding the next ``limit`` due rows, and claim far more than ``limit``
-    picked_once = picked.cte("picked").prefix_with("MATERIALIZED") if is_postgres(session) else picked.cte("picked")
+        return await _claim_due_postgres(session, now=now, lease_until=lease_until, limit=limit)
+    due = (Notification.status.in_(("pending", "sending")), Notification.next_attempt_at <= now)
+    picked = select(Notification.id).where(*due).order_by(Notification.next_attempt_at).limit(limit).cte("picked")
     statement = (
         update(Notification)
-        .where(Notification.id.in_(select(picked_once.c.id)), *due)
+        .where(Notification.id.in_(select(picked.c.id)), *due)
+        .values(status="sending", attempts=Notification.attempts + 1, next_attempt_at=lease_until)
+        .returning(*CLAIMED_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted((await session.execute(statement)).all(), key=lambda row: row.id)
+
+
+def _due_in_order(status: str, now: datetime, limit: int):
+    """Due rows of one status, oldest due first: a range of ``ix_notifications_due`` read in order that stops at
+    ``limit`` (both literal: a generic plan of the prepared statement keeps that shape)."""
+    return (
+        select(Notification.id)
+        .where(Notification.status == literal_column(f"'{status}'"), Notification.next_attempt_at <= now)
+        .order_by(Notification.next_attempt_at)
+        .limit(literal_column(str(int(limit))))
+        .with_for_update(skip_locked=True)
+        .subquery()
+    )
+
+
+async def _claim_due_postgres(session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int) -> list[Row]:
+    """Pending rows first, then expired leases, each in due order, at most ``limit`` in all: one range of the due
+    index per status that stops at the limit (``status IN (…)`` sorted every due row of both statuses, thousands
+    when the dispatcher was behind), picked in a materialised CTE (evaluated once: never more rows than the
+    limit) and updated through the primary key."""
+    pending, expired = _due_in_order("pending", now, limit), _due_in_order("sending", now, limit)
+    picked = (
+        union_all(select(pending.c.id), select(expired.c.id))
+        .limit(literal_column(str(int(limit))))
+        .cte("picked")
+        .prefix_with("MATERIALIZED")
+    )
+    statement = (
+        update(Notification)
+        .where(Notification.id == picked.c.id)
         .values(status="sending", attempts=Notification.attempts + 1, next_attempt_at=lease_until)
         .returning(*CLAIMED_COLUMNS)
         .execution_options(synchronize_session=False)
@@ -143,7 +180,14 @@ async def settle_many(session: AsyncSession, claims: list[tuple[UUID, int]], *, 
         return set()
     statement = (
         update(Notification)
-        .where(Notification.status == "sending", tuple_(Notification.id, Notification.attempts).in_(claims))
+        .where(
+            # found by primary key, whatever the statistics say: with only the pairs PostgreSQL read the whole
+            # table, and with ``status = 'sending'`` indexable it read every row being sent (and the index entries
+            # of those sent meanwhile) through ``ix_notifications_due``; the status is checked on the rows found
+            Notification.id.in_([notification_id for notification_id, _ in claims]),
+            tuple_(Notification.id, Notification.attempts).in_(claims),
+            Notification.status.concat("") == "sending",
+        )
         .values(**values)
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
@@ -151,11 +195,35 @@ async def settle_many(session: AsyncSession, claims: list[tuple[UUID, int]], *, 
     return set((await session.scalars(statement)).all())
 
 
+@functools.cache
 def directory_version_statement():
     """The counter that triggers raise on every change to rules, templates, staff contacts and webhook
     subscriptions (migrations 0004 and 0005): the per-process caches compare with it."""
     return select(DirectoryVersion.version).where(DirectoryVersion.id == 1)
 
 
+_VERSION_READ = "directory_version_read"
+
+
 async def directory_version(session: AsyncSession) -> int | None:
-    return await session.scalar(directory_version_statement())
+    """The counter, read in the caller's transaction; inside ``version_read_once`` only the first read of the
+    transaction goes to the database."""
+    memo = session.info.get(_VERSION_READ)
+    if memo is not None and memo[0] is not None and memo[0] is session.sync_session.get_transaction():
+        return memo[1]
+    version = await session.scalar(directory_version_statement())
+    if memo is not None:
+        session.info[_VERSION_READ] = (session.sync_session.get_transaction(), version)
+    return version
+
+
+@contextlib.contextmanager
+def version_read_once(session: AsyncSession) -> Iterator[None]:
+    """Within this block the counter is read once per transaction of ``session`` (a consumed event's sinks, the
+    notifications and the webhooks, both compare their caches with it). Only for transactions that do not change
+    rules, templates, staff or subscriptions themselves: they would keep comparing with the version before."""
+    session.info[_VERSION_READ] = (None, None)
+    try:
+        yield
+    finally:
+        session.info.pop(_VERSION_READ, None)

@@ -21,10 +21,11 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify_svc.config import NotifySettings
+from notify_svc.db import make_worker_engine
 from notify_svc.webhooks import outcomes, repository, rules, service, signing
 from notify_svc.webhooks.outcomes import Finished
 from notify_svc.webhooks.sender import Sender, SenderConfig
-from services.db import make_engine, make_session_factory
+from services.db import make_session_factory
 from services.db.outbox import staged_events
 
 log = logging.getLogger(__name__)
@@ -258,9 +259,8 @@ async def run_deliverer(runtime) -> None:
     settings: NotifySettings = runtime.settings
     url = settings.database_url
     in_memory = url.startswith("sqlite") and (":memory:" in url or url.endswith("://"))
-    engine = (
-        make_engine(url, pool_size=settings.webhook_pool_size) if settings.webhook_pool_size and not in_memory else None
-    )
+    own = settings.webhook_pool_size and not in_memory
+    engine = make_worker_engine(url, pool_size=settings.webhook_pool_size) if own else None
     sender = Sender(sender_config(settings))
     deliverer = Deliverer(
         session_factory=make_session_factory(engine) if engine is not None else runtime.session_factory,
