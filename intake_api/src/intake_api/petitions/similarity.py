@@ -259,7 +259,10 @@ def containment(a: Signature, b: Signature) -> float:
 
 def repeat_score(a: Signature, b: Signature) -> float:
     """How likely ``b`` raises the same matter as ``a``, in [0, 1]: 1.0 for the same words, 0.0 for none in common."""
-    jaccard, contained = _scores(a, b)
+    return _repeat(*_scores(a, b))
+
+
+def _repeat(jaccard: float, contained: float) -> float:
     return max(jaccard, (jaccard + contained) / 2)
 
 
@@ -269,12 +272,16 @@ def _scores(a: Signature, b: Signature) -> tuple[float, float]:
         return 0.0, 0.0
     a_sample, b_sample = _comparable_samples(a, b)
     common = _common_count(a_sample, b_sample)
-    jaccard = common / (a_sample.size + b_sample.size - common)
     smaller, smaller_sample = (a, a_sample) if a.word_count <= b.word_count else (b, b_sample)
-    if smaller_sample.size == 0:
+    return _combined(common, a_sample.size, b_sample.size, smaller_sample.size, smaller.word_count)
+
+
+def _combined(common: int, a_size: int, b_size: int, smaller_size: int, smaller_words: int) -> tuple[float, float]:
+    """Jaccard and the damped containment of the smaller set, from the sizes of the compared samples."""
+    jaccard = common / (a_size + b_size - common)
+    if smaller_size == 0:
         return jaccard, 0.0
-    damping = min(1.0, smaller.word_count / MIN_CONTAINED_WORDS)
-    return jaccard, common / smaller_sample.size * damping
+    return jaccard, common / smaller_size * min(1.0, smaller_words / MIN_CONTAINED_WORDS)
 
 
 def stored_score(candidate: Signature, stored: bytes, *, candidate_set: frozenset[int] | None = None) -> float:
@@ -290,11 +297,8 @@ def stored_score(candidate: Signature, stored: bytes, *, candidate_set: frozense
             if candidate.is_empty or not hashes:
                 return 0.0
             mine = candidate_set if candidate_set is not None else frozenset(candidate.hashes.tolist())
-            common = len(mine.intersection(hashes))
-            jaccard = common / (candidate.word_count + word_count - common)
-            smaller = min(candidate.word_count, word_count)
-            contained = common / smaller * min(1.0, smaller / MIN_CONTAINED_WORDS)
-            return max(jaccard, (jaccard + contained) / 2)
+            common, smaller = len(mine.intersection(hashes)), min(candidate.word_count, word_count)
+            return _repeat(*_combined(common, candidate.word_count, word_count, smaller, smaller))
     return repeat_score(candidate, Signature.from_bytes(stored))
 
 
