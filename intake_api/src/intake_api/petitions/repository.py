@@ -45,7 +45,7 @@ async def next_sequence(session: AsyncSession, *, year: int, district_code: str)
     writers anyway, so a counter row in the transaction is as fast and gap-free.
     """
     if is_postgres(session):
-        name = f"tracking_seq_{district_code}_{year:04d}"
+        name = _sequence_name(year, district_code)
         return await _next_from_sequence(session, name, year=year, district_code=district_code)
     return await _next_from_counter(session, year=year, district_code=district_code)
 
@@ -57,8 +57,8 @@ async def next_sequence_and_petitioner(
     PostgreSQL, once the year's sequence is known to exist, one round trip: the number is taken by the statement
     that looks the petitioner up (a one-row select left-joined to the petitioner)."""
     if is_postgres(session):
-        name = f"tracking_seq_{district_code}_{year:04d}"
-        if (str(session.bind.url), name) in _committed_sequences:
+        name = _sequence_name(year, district_code)
+        if _sequence_key(session, name) in _committed_sequences:
             number, petitioner = (await session.execute(_number_and_petitioner(name), {"id_hash": id_hash})).one()
             return number, petitioner
     number = await next_sequence(session, year=year, district_code=district_code)
@@ -67,21 +67,29 @@ async def next_sequence_and_petitioner(
 
 @cache
 def _number_and_petitioner(name: str) -> Select:
-    if not _SEQUENCE_NAME.match(name):
-        raise ValueError(f"unsafe sequence name {name!r}")
     one = select(literal(1).label("one")).subquery("one")
     number = literal_column(f"nextval('{name}')", BigInteger).label("number")
     by_hash = Petitioner.id_number_hash == bindparam("id_hash")
     return select(number, Petitioner).select_from(one).outerjoin(Petitioner, by_hash)
 
 
+def _sequence_name(year: int, district_code: str) -> str:
+    """The year and district's sequence; checked, as it is written into SQL."""
+    name = f"tracking_seq_{district_code}_{year:04d}"
+    if not _SEQUENCE_NAME.match(name):
+        raise ValueError(f"unsafe sequence name {name!r}")
+    return name
+
+
+def _sequence_key(session: AsyncSession, name: str) -> tuple[str, str]:
+    return str(session.bind.url), name
+
+
 _committed_sequences: set[tuple[str, str]] = set()  # (database, sequence) seen committed: no catalog look-up
 
 
 async def _next_from_sequence(session: AsyncSession, name: str, *, year: int, district_code: str) -> int:
-    if not _SEQUENCE_NAME.match(name):
-        raise ValueError(f"unsafe sequence name {name!r}")
-    key = (str(session.bind.url), name)
+    key = _sequence_key(session, name)
     if key not in _committed_sequences:
         if await session.scalar(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": name}):
             _committed_sequences.add(key)
