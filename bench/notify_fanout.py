@@ -250,6 +250,31 @@ async def database_counters(conn: asyncpg.Connection) -> dict[str, int]:
     return dict(row)
 
 
+async def outbox_delays(conn: asyncpg.Connection, timeout: float) -> dict:
+    """notify's own events (``notification.sent``, ``webhook.delivered`` …): once its outbox is empty (or after
+    ``timeout``), how many there are, how many were still unpublished when the deliveries were done, and the delay
+    from staging to the broker's confirm (``published_at − created_at``)."""
+    pending_sql = "select count(*) from outbox where published_at is null"
+    pending_at_drain = await conn.fetchval(pending_sql)
+    started, deadline = time.monotonic(), time.monotonic() + timeout
+    while await conn.fetchval(pending_sql) and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+    row = await conn.fetchrow(
+        "select count(*) as events, count(*) filter (where published_at is null) as unpublished,"
+        " percentile_cont(0.5) within group (order by published_at - created_at) as p50,"
+        " percentile_cont(0.99) within group (order by published_at - created_at) as p99"
+        " from outbox"
+    )
+    return {
+        "events": row["events"],
+        "unpublished_when_deliveries_done": pending_at_drain,
+        "published_within_s_after": round(time.monotonic() - started, 1),
+        "unpublished_at_end": row["unpublished"],
+        "p50_ms": None if row["p50"] is None else ms(row["p50"].total_seconds()),
+        "p99_ms": None if row["p99"] is None else ms(row["p99"].total_seconds()),
+    }
+
+
 def process_seconds(pid: int) -> float:
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
@@ -330,6 +355,7 @@ async def run_variant(args: argparse.Namespace, variant: str, workdir: Path) -> 
                 "select id::text, subscription_id::text as sub, source_event_id, status, attempts"
                 " from webhook_deliveries"
             )
+            outcome_events = await outbox_delays(conn, args.drain_timeout)
         finally:
             if conn is not None:
                 await conn.close()
@@ -342,6 +368,7 @@ async def run_variant(args: argparse.Namespace, variant: str, workdir: Path) -> 
     result = summarise(
         variant, args, publishing, notifications, deliveries, receipts, subscriptions, wall_start,
         cpu=cpu, before_start=before_start, drain_seconds=drain_seconds, log_errors=errors,
+        outcome_events=outcome_events,
     )  # fmt: skip
     # CPU of notify_svc per event and per delivery actually made (all channels, every subscriber, attempts too)
     service_seconds = cpu.get("services", 0.0) * wall
@@ -489,19 +516,20 @@ def summarise(variant, args, publishing, notifications, deliveries, receipts, su
 def table(results: list[dict]) -> str:
     lines = [
         "| variant | deliveries/s | measured / expected | all p50 / p99 ms | sms | email | inbox | hooks 1–4"
-        " | hook 5 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        " | hook 5 | own events p50 / p99 ms (unpublished when done) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
 
         def cell(s: dict) -> str:
             return f"{s['p50_ms']} / {s['p99_ms']} ({s['count']})"
 
-        c = r["channels"]
+        c, own = r["channels"], r["outcome_events"]
         lines.append(
             f"| {r['variant']} | {r['deliveries_per_second']} | {r['deliveries_measured']} / {r['deliveries_expected']}"
             f" | {r['all_healthy']['p50_ms']} / {r['all_healthy']['p99_ms']} | {cell(c['sms'])} | {cell(c['email'])}"
-            f" | {cell(c['inbox'])} | {cell(r['webhooks_subscribers_1_4'])} | {cell(r['webhooks']['subscriber_5'])} |"
+            f" | {cell(c['inbox'])} | {cell(r['webhooks_subscribers_1_4'])} | {cell(r['webhooks']['subscriber_5'])}"
+            f" | {own['p50_ms']} / {own['p99_ms']} ({own['unpublished_when_deliveries_done']}) |"
         )
     return "\n".join(lines)
 

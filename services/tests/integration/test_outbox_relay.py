@@ -221,3 +221,67 @@ async def test_a_claim_reads_about_its_batch_even_with_statistics_from_when_noth
         compiled = claim.compile(dialect=session.bind.dialect, compile_kwargs={"literal_binds": True})
         (plan,) = (await session.execute(text(f"explain (analyze, format json) {compiled}"))).scalar_one()
     assert _rows_read(plan["Plan"]) < 10_000
+
+
+class HeldBus(RecordingBus):
+    """Confirms only when ``release`` is set, like a broker that is slow to confirm."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.publishing, self.release = asyncio.Event(), asyncio.Event()
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        self.publishing.set()
+        await self.release.wait()
+        await super().publish(messages)
+
+
+@pytest.mark.parametrize("session_factory", ["postgres"], indirect=True)
+async def test_no_transaction_stays_open_while_the_broker_confirms_and_no_other_relay_takes_the_batch(
+    session_factory: async_sessionmaker,
+) -> None:
+    """A transaction held open while the broker confirmed (seconds, under load) kept every dead row version of the
+    database from being cleaned up, so every index scan stepped over more of them (ADR 0033)."""
+    events = await stage(session_factory, "a", "b")
+    held, other = HeldBus(), RecordingBus()
+    publishing = asyncio.create_task(relay(session_factory, held).publish_pending())
+    try:
+        await asyncio.wait_for(held.publishing.wait(), timeout=10)
+        async with session_factory() as session, session.begin():
+            open_elsewhere = await session.scalar(
+                text(
+                    "select count(*) from pg_stat_activity where datname = current_database()"
+                    " and xact_start is not null and pid <> pg_backend_pid()"
+                )
+            )
+            lockable = await session.execute(text("select seq from outbox for update nowait"))  # raises if locked
+            assert open_elsewhere == 0 and len(lockable.all()) == 2
+        assert await relay(session_factory, other).publish_pending() == 0  # leased: not published twice
+        held.release.set()
+        assert await publishing == 2
+    finally:
+        held.release.set()
+        await asyncio.gather(publishing, return_exceptions=True)
+    assert held.published_ids() == [e.id for e in events] and other.batches == []
+    assert [(r.published_at is not None, r.lease_until) for r in await rows(session_factory)] == [(True, None)] * 2
+
+
+@pytest.mark.parametrize("session_factory", ["postgres"], indirect=True)
+async def test_the_batch_of_a_relay_that_died_is_published_by_another_once_its_lease_ran_out(
+    session_factory: async_sessionmaker,
+) -> None:
+    first, second = await stage(session_factory, "a", "a")
+    held = HeldBus()
+    dying = asyncio.create_task(relay(session_factory, held).publish_pending())
+    await asyncio.wait_for(held.publishing.wait(), timeout=10)
+    dying.cancel()  # the process stops between its claim and the broker's confirm
+    await asyncio.gather(dying, return_exceptions=True)
+    survivor_bus = RecordingBus()
+    survivor = relay(session_factory, survivor_bus)
+
+    assert await survivor.publish_pending() == 0  # the lease holds, and the aggregate's next row waits behind it
+    async with session_factory() as session, session.begin():
+        await session.execute(update(outbox).values(lease_until=datetime.now(UTC) - timedelta(seconds=1)))
+    assert await survivor.publish_pending() == 1
+    assert await survivor.publish_pending() == 1
+    assert survivor_bus.published_ids() == [first.id, second.id]

@@ -1,5 +1,6 @@
 """services.ids.uuid7: RFC 9562 layout, strict monotonicity, the millisecond time prefix."""
 
+import random
 import time
 import uuid
 
@@ -51,3 +52,22 @@ def test_clock_going_back_keeps_the_last_millisecond(monkeypatch) -> None:
     value = uuid7()
 
     assert (value.int >> 80, (value.int >> 64) & 0xFFF) == (last_ms, 8)
+
+
+def test_random_bits_are_never_reused_across_pool_refills(monkeypatch) -> None:
+    calls = []
+
+    def counting_urandom(count: int) -> bytes:
+        calls.append(count)
+        return random.Random(len(calls)).randbytes(count)  # distinct pools, reproducible
+
+    monkeypatch.setattr(ids.os, "urandom", counting_urandom)
+    monkeypatch.setattr(ids, "_pool", b"")
+    monkeypatch.setattr(ids, "_pool_at", 0)
+
+    per_pool = ids._POOL_BYTES // 10
+    values = [uuid7() for _ in range(per_pool + 1)]
+
+    assert calls == [ids._POOL_BYTES, ids._POOL_BYTES]  # one system call per pool, a new pool when it runs out
+    random_parts = [v.int & ((1 << 62) - 1) for v in values]
+    assert len(set(random_parts)) == len(random_parts)

@@ -2,8 +2,11 @@
 
 The relay claims the oldest pending event of each aggregate (so order per aggregate holds even with
 several relays), publishes the batch with confirms, and marks the rows sent only after every confirm.
-On PostgreSQL rows are claimed ``FOR UPDATE SKIP LOCKED`` so replicas never publish the same row;
-on SQLite exactly one relay runs per database (the file lock serialises writers anyway).
+On PostgreSQL a claim is a lease (``lease_until``) taken in a short transaction: the batch is published with no
+transaction open and marked sent in another short one, so replicas never publish the same row while its lease holds,
+and a relay that died mid-batch leaves its rows to the others once the lease runs out (ADR 0033). On SQLite exactly
+one relay runs per database (the file lock serialises writers anyway): it claims, publishes and marks in one
+transaction.
 """
 
 import asyncio
@@ -13,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, bindparam, delete, exists, func, insert, literal_column, select, true, update
+from sqlalchemy import Insert, bindparam, delete, exists, func, insert, literal_column, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.contracts import CloudEvent
@@ -77,11 +80,13 @@ def staged_events(session: AsyncSession) -> bool:
     return bool(session.info.pop(_STAGED, False))
 
 
-HEAD_BATCHES = 4  # how many batches of the oldest pending rows a claim looks at (others' locked rows included)
+HEAD_BATCHES = 4  # how many batches of the oldest pending rows a claim looks at (others' leased rows included)
+LEASE_SECONDS = 30  # a relay's claim on its batch: well beyond the bus's confirm timeout
 
 
-def _claim_statement(*, batch_size: int, postgres: bool):
-    """The oldest pending rows whose aggregate has no earlier pending row, in ``seq`` order.
+def _claim_statement(*, batch_size: int, postgres: bool, lease_seconds: int = LEASE_SECONDS):
+    """The oldest pending rows whose aggregate has no earlier pending row, in ``seq`` order; on PostgreSQL only rows
+    no other relay holds a lease on, leased for ``lease_seconds`` by this statement (the database's clock).
 
     On PostgreSQL without asking the rest of the table, and in a shape no plan can make cost more than the oldest
     pending rows: ``head`` is the oldest ``HEAD_BATCHES`` batches of pending rows (a materialised CTE, narrow); a
@@ -92,7 +97,8 @@ def _claim_statement(*, batch_size: int, postgres: bool):
     over the whole table per candidate, planned from statistics taken when almost nothing was pending (a table
     that grows by thousands of rows a second, or a prepared statement planned while it was empty): a hash anti
     join over the whole backlog, or a nested loop that read the pending index for each candidate, seconds per
-    claim once the relay fell behind, which made it fall further behind. Sizes are literals."""
+    claim once the relay fell behind, which made it fall further behind. An aggregate whose oldest pending row is
+    leased is skipped altogether (its next row waits for that one). Sizes are literals. Rows come back unordered."""
     columns = (outbox.c.seq, outbox.c.event_id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id)
     limit = literal_column(str(int(batch_size)))
     if not postgres:
@@ -109,7 +115,7 @@ def _claim_statement(*, batch_size: int, postgres: bool):
             .limit(limit)
         )
     head = (
-        select(outbox.c.seq, outbox.c.aggregate_id)
+        select(outbox.c.seq, outbox.c.aggregate_id, outbox.c.lease_until)
         .where(outbox.c.published_at.is_(None))
         .order_by(outbox.c.seq)
         .limit(literal_column(str(int(batch_size) * HEAD_BATCHES)))
@@ -117,30 +123,41 @@ def _claim_statement(*, batch_size: int, postgres: bool):
         .prefix_with("MATERIALIZED")
     )
     ranked = select(
-        head.c.seq, func.row_number().over(partition_by=head.c.aggregate_id, order_by=head.c.seq).label("n")
+        head.c.seq,
+        head.c.lease_until,
+        func.row_number().over(partition_by=head.c.aggregate_id, order_by=head.c.seq).label("n"),
     ).subquery("ranked")
     candidates = (
         select(ranked.c.seq)
-        .where(ranked.c.n == literal_column("1"))
+        .where(ranked.c.n == literal_column("1"), _free(ranked.c.lease_until))
         .order_by(ranked.c.seq)
         .cte("candidates")
         .prefix_with("MATERIALIZED")
     )
-    # each candidate by primary key, locked, then still pending in its locked (latest) version: a published_at
-    # condition inside would let the planner read a partial index of pending rows instead of the key
+    # each candidate by primary key, locked, then still pending and free in its locked (latest) version: a
+    # published_at condition inside would let the planner read a partial index of pending rows instead of the key
     locked = (
-        select(*columns, outbox.c.published_at)
+        select(outbox.c.seq, outbox.c.published_at, outbox.c.lease_until)
         .where(outbox.c.seq == candidates.c.seq)
         .limit(literal_column("1"))
         .with_for_update(skip_locked=True)
         .lateral("locked")
     )
-    return (
-        select(*(locked.c[column.name] for column in columns))
+    picked = (
+        select(locked.c.seq)
         .select_from(candidates.join(locked, true()))
-        .where(locked.c.published_at.is_(None))
+        .where(locked.c.published_at.is_(None), _free(locked.c.lease_until))
         .limit(limit)
+        .cte("picked")
+        .prefix_with("MATERIALIZED")
     )
+    lease = func.now() + literal_column(f"interval '{int(lease_seconds)} seconds'")
+    return update(outbox).where(outbox.c.seq == picked.c.seq).values(lease_until=lease).returning(*columns)
+
+
+def _free(lease_until):
+    """No relay holds the row: never leased, or its lease ran out (by the database's clock)."""
+    return or_(lease_until.is_(None), lease_until < func.now())
 
 
 class OutboxRelay:
@@ -162,6 +179,7 @@ class OutboxRelay:
         self._retention = retention
         self._wake = asyncio.Event()
         self._claim = None  # built once, on first use, for the database's dialect
+        self._postgres = False
         self.published_total = 0
 
     def kick(self) -> None:
@@ -171,17 +189,37 @@ class OutboxRelay:
         """Publish one batch; returns how many events were confirmed and marked sent."""
         async with self._session_factory() as session, session.begin():
             if self._claim is None:
-                self._claim = _claim_statement(batch_size=self._batch_size, postgres=is_postgres(session))
+                self._postgres = is_postgres(session)
+                self._claim = _claim_statement(batch_size=self._batch_size, postgres=self._postgres)
             rows = (await session.execute(self._claim)).all()
             if not rows:
                 return 0
-            await self._bus.publish([_message(row) for row in rows])
-            now = datetime.now(UTC)
-            await session.execute(
-                update(outbox).where(outbox.c.seq.in_([r.seq for r in rows])).values(published_at=now)
-            )
+            if not self._postgres:  # the only relay of its file: it publishes within its claim
+                await self._bus.publish([_message(row) for row in rows])
+                await _mark_published(session, rows)
+        if self._postgres:
+            rows = sorted(rows, key=lambda row: row.seq)
+            try:
+                await self._bus.publish([_message(row) for row in rows])
+            except Exception:
+                await self._release(rows)
+                raise
+            async with self._session_factory() as session, session.begin():
+                await _mark_published(session, rows)
         self.published_total += len(rows)
         return len(rows)
+
+    async def _release(self, rows) -> None:
+        """Give a batch that could not be published back at once (otherwise its lease would hold it back)."""
+        try:
+            async with self._session_factory() as session, session.begin():
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.seq.in_([row.seq for row in rows]), outbox.c.published_at.is_(None))
+                    .values(lease_until=None)
+                )
+        except Exception:  # the database is gone too: the lease runs out by itself
+            log.warning("outbox lease not released, it will run out", exc_info=True)
 
     async def purge_published(self) -> int:
         cutoff = datetime.now(UTC) - self._retention
@@ -219,6 +257,14 @@ class OutboxRelay:
     async def pending_count(self) -> int:
         async with self._session_factory() as session:
             return await session.scalar(select(func.count()).where(outbox.c.published_at.is_(None))) or 0
+
+
+async def _mark_published(session: AsyncSession, rows) -> None:
+    await session.execute(
+        update(outbox)
+        .where(outbox.c.seq.in_([row.seq for row in rows]))
+        .values(published_at=datetime.now(UTC), lease_until=None)
+    )
 
 
 def _message(row) -> OutgoingMessage:

@@ -35,6 +35,7 @@ outbox = Table(
     Column("correlation_id", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("published_at", UTCDateTime),
+    Column("lease_until", UTCDateTime),  # a relay publishing the row (PostgreSQL), until then; null when none
 )
 Index(
     "ix_outbox_pending",
