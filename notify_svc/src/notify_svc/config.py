@@ -53,7 +53,9 @@ class NotifySettings(ServiceSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = Field(default="noreply@xinfang.example.cn", description="发件人地址")
-    smtp_connections: int = Field(default=4, ge=1, le=32, description="每轮发送同时使用的 SMTP 连接数（连接复用）")
+    smtp_connections: int = Field(
+        default=12, ge=1, le=64, description="每个进程同时使用的 SMTP 连接数上限（连接在各轮发送之间保持复用）"
+    )
 
     # webhooks (ADR 0020, 0021)
     public_base_url: str = Field(

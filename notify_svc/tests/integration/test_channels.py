@@ -70,6 +70,7 @@ async def test_an_email_reaches_the_smtp_server(smtp_server) -> None:
     channel = SmtpChannel(host="127.0.0.1", port=controller.port, sender="noreply@qinghe.example.cn", timeout=5)
     message = Message(uuid.uuid4(), "email", "zhang.san@example.cn", "信访事项受理告知", "您的信访事项已受理。")
     assert await channel.send(message) == SendResult.sent()
+    await channel.aclose()
     (received,) = mailbox.messages
     assert (received["To"], received["From"]) == ("zhang.san@example.cn", "noreply@qinghe.example.cn")
     assert str(make_header(decode_header(received["Subject"]))) == "信访事项受理告知"
