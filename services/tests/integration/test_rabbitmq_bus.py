@@ -14,7 +14,8 @@ import pytest_asyncio
 from services.contracts import CloudEvent
 from services.contracts.intake import PetitionRegistered, PetitionRegisteredData
 from services.messaging import OutgoingMessage, PublishError, Subscription
-from services.messaging.rabbitmq import RabbitMQBus
+from services.messaging.rabbitmq import WRITE_QUEUE_FRAMES, RabbitMQBus
+from services.settings import ServiceSettings
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.asyncio]
 
@@ -46,6 +47,9 @@ async def eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float
     async with asyncio.timeout(timeout):
         while not (await result if inspect.isawaitable(result := check()) else result):
             await asyncio.sleep(0.05)
+
+
+RELAY_BATCH_DEFAULT = ServiceSettings.model_fields["relay_batch_size"].default
 
 
 @pytest_asyncio.fixture
@@ -182,6 +186,24 @@ async def test_slow_handler_does_not_block_other_messages(bus: RabbitMQBus) -> N
         assert await done.get() == "fast"
         release.set()
         assert await done.get() == "slow"
+
+
+async def test_a_relay_batch_is_handed_to_the_writer_without_waiting_and_consumers_have_their_own_connection(
+    bus: RabbitMQBus,
+) -> None:
+    """aiormq's default room for 10 frames made each publisher of a batch wait its turn through the event loop
+    (seconds for a batch of 200 on a busy loop); consumers on a connection of their own keep acking while flow
+    control holds the publishing one."""
+    await bus.subscribe(Subscription("connections-test", (REGISTERED,), _ignore))
+    publishing = (await bus._channel.get_underlay_channel()).connection
+    consuming = (await bus._consumer_channels[bus.queue_name("connections-test")].get_underlay_channel()).connection
+    assert publishing.write_queue.maxsize == WRITE_QUEUE_FRAMES >= RELAY_BATCH_DEFAULT * 2
+    assert consuming is not publishing
+    await bus.publish([outgoing(registered(f"batch-{n}")) for n in range(RELAY_BATCH_DEFAULT)])
+
+
+async def _ignore(event: CloudEvent) -> None:
+    return None
 
 
 async def test_consumer_resumes_after_reconnection(bus: RabbitMQBus) -> None:

@@ -1,4 +1,4 @@
-from services.db.engine import is_postgres, make_engine, make_session_factory
+from services.db.engine import is_postgres, make_engine, make_session_factory, make_worker_engine
 from services.db.inbox import inbox_subscription
 from services.db.outbox import OutboxRelay, add_event
 from services.db.tables import idempotency_keys, inbox, outbox, platform_metadata
@@ -12,6 +12,7 @@ __all__ = [
     "is_postgres",
     "make_engine",
     "make_session_factory",
+    "make_worker_engine",
     "outbox",
     "platform_metadata",
 ]

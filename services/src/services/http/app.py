@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.contracts import CloudEvent
 from services.contracts.consumers import bindings as consumer_bindings
-from services.db import OutboxRelay, inbox_subscription, make_engine, make_session_factory
+from services.db import OutboxRelay, inbox_subscription, make_engine, make_session_factory, make_worker_engine
 from services.db.inbox import EffectHandler
 from services.http.auth import TokenVerifier
 from services.http.docs import mount_docs
@@ -38,6 +38,7 @@ class ServiceRuntime:
     relay: OutboxRelay
     verifier: TokenVerifier
     tasks: list[asyncio.Task] = field(default_factory=list)
+    relay_engine: AsyncEngine | None = None  # the relay's own connections (PostgreSQL), or None: the service's
 
 
 @dataclass(frozen=True)
@@ -154,13 +155,16 @@ async def _start(definition: ServiceDefinition, settings: ServiceSettings, given
     if given_bus is None:
         await bus.start()
     session_factory = make_session_factory(engine)
+    relay_engine = _relay_engine(settings.database_url, engine)
     relay = OutboxRelay(
-        session_factory=session_factory,
+        session_factory=session_factory if relay_engine is None else make_session_factory(relay_engine),
         bus=bus,
         batch_size=settings.relay_batch_size,
         poll_seconds=settings.relay_poll_seconds,
     )
-    runtime = ServiceRuntime(definition.name, settings, engine, session_factory, bus, relay, app.state.verifier)
+    runtime = ServiceRuntime(
+        definition.name, settings, engine, session_factory, bus, relay, app.state.verifier, relay_engine=relay_engine
+    )
     app.state.runtime = runtime
     _register_runtime_metrics(app.state.registry, runtime)
     for consumer, event_types in consumer_bindings().items():
@@ -188,12 +192,26 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
+RELAY_POOL_SIZE = 2
+
+
+def _relay_engine(url: str, engine: AsyncEngine) -> AsyncEngine | None:
+    """On PostgreSQL the relay has connections of its own (``make_worker_engine``): on the service's pool it waited
+    behind every consumer handler in flight (the prefetch is larger than the pool), and published a fraction of what
+    the service staged while the load lasted (ADR 0033). On SQLite it shares the service's engine: one writer."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return make_worker_engine(url, pool_size=RELAY_POOL_SIZE)
+
+
 async def _stop(runtime: ServiceRuntime, *, owns_bus: bool) -> None:
     for task in runtime.tasks:
         task.cancel()
     await asyncio.gather(*runtime.tasks, return_exceptions=True)
     if owns_bus:
         await runtime.bus.close()
+    if runtime.relay_engine is not None:
+        await runtime.relay_engine.dispose()
     await runtime.engine.dispose()
 
 
