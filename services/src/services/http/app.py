@@ -196,9 +196,10 @@ RELAY_POOL_SIZE = 2
 
 
 def _relay_engine(url: str, engine: AsyncEngine) -> AsyncEngine | None:
-    """On PostgreSQL the relay has connections of its own (``make_worker_engine``): on the service's pool it waited
-    behind every consumer handler in flight (the prefetch is larger than the pool), and published a fraction of what
-    the service staged while the load lasted (ADR 0033). On SQLite it shares the service's engine: one writer."""
+    """On PostgreSQL the relay has connections of its own (``make_worker_engine``): on the service's pool it queues
+    behind the consumer handlers in flight (a prefetch larger than the pool) and the requests, so a busy service would
+    hold back its own events; a test holds the whole pool and sees the relay publish (ADR 0033). On SQLite it shares
+    the service's engine: one writer."""
     if engine.dialect.name != "postgresql":
         return None
     return make_worker_engine(url, pool_size=RELAY_POOL_SIZE)
