@@ -1,6 +1,6 @@
 """Who used the CPU during a phase: the load generator, the measured services, PostgreSQL, RabbitMQ, and the rest.
 
-The machine is shared, so "other" (whatever else ran: builds, tests of other sessions) is reported beside the
+The machine is shared, so "other" (whatever else ran: builds, others' tests) is reported beside the
 numbers; a phase where it is high is not comparable with a quiet one. Linux /proc only.
 """
 
@@ -84,7 +84,7 @@ async def wait_quiet(service_pids: list[int], *, below: float = 0.15, timeout: f
 
 
 async def background_load(seconds: float = 2.0) -> dict[str, float]:
-    """What the machine is busy with before the benchmark starts anything (other sessions, builds)."""
+    """What the machine is busy with before the benchmark starts anything (others' tests, builds)."""
     with CpuMeter([]) as meter:
         await asyncio.sleep(seconds)
     return meter.cores
