@@ -5,6 +5,7 @@ endpoint that does not delay the others. The background deliverer is off here: t
 
 import asyncio
 import json
+import socket
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,7 @@ import standardwebhooks
 from sqlalchemy import select, update
 
 from notify_svc.webhooks import service
-from notify_svc.webhooks.delivery import deliver_due, sender_config
+from notify_svc.webhooks.delivery import UNREACHABLE_PAUSE, UNREACHABLE_STREAK, deliver_due, sender_config
 from notify_svc.webhooks.models import Delivery, Subscription
 from notify_svc.webhooks.schemas import SubscriptionCreate
 from notify_svc.webhooks.sender import Sender, default_ssl_context
@@ -238,6 +239,33 @@ async def test_a_slow_endpoint_does_not_delay_the_others(notify: RunningSystem, 
     assert outcome["delivered"] == 8, outcome
     assert max(r.at for r in receiver.to(fast)) - started < 1.5  # all 4 before the slow one answered once
     assert max(r.at for r in receiver.to(slow)) - started > 1.9  # its 3rd waited for a free slot (2 at a time)
+
+
+async def test_an_endpoint_that_does_not_answer_is_paused_and_the_others_go_on(
+    notify: RunningSystem, receiver: Receiver
+) -> None:
+    """Nothing listens on the dead endpoint's port: after ``UNREACHABLE_STREAK`` attempts in a row without an answer
+    its remaining deliveries are not attempted but given back, due at the end of the pause, untouched (ADR 0035)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]  # closed again at once: connections are refused
+    dead = await subscribe(notify, f"http://127.0.0.1:{dead_port}/hooks")
+    healthy = unique("alive-")
+    await subscribe(notify, receiver.url(healthy))
+    await publish(notify, count=30)
+    now = datetime.now(UTC)
+
+    outcome = await deliver_due(notify.runtime("notify"), now)
+
+    assert outcome["delivered"] == 30 and len(receiver.to(healthy)) == 30
+    rows = await deliveries(notify, dead["id"])
+    attempted = [row for row in rows if row.attempts]
+    assert UNREACHABLE_STREAK <= len(attempted) < UNREACHABLE_STREAK + 2 * 2  # at most the in-flight ones after it
+    assert all(row.status == "pending" and row.next_attempt_at > now for row in attempted)  # retried on the plan
+    waiting = [row for row in rows if not row.attempts]
+    assert len(waiting) == 30 - len(attempted)
+    assert {row.next_attempt_at for row in waiting} == {now + UNREACHABLE_PAUSE}
+    assert all(row.status == "pending" and row.claim_token is None for row in waiting)
 
 
 async def test_during_a_rotation_both_secrets_sign(notify: RunningSystem, receiver: Receiver) -> None:

@@ -35,6 +35,8 @@ DUE_SUBSCRIPTIONS_PER_POLL = 500
 MAX_CLAIM_AHEAD = 32
 RECORD_BATCH = 16
 RECORD_DELAY_SECONDS = 0.05  # finished attempts wait at most this long for others to be recorded with
+UNREACHABLE_STREAK = 8  # attempts in a row without an HTTP answer, after which an endpoint's worker pauses
+UNREACHABLE_PAUSE = timedelta(seconds=30)
 
 
 def claim_ahead(settings: NotifySettings) -> int:
@@ -87,6 +89,7 @@ class Deliverer:
         self._kick, self._rng = kick, rng or random.Random()
         self._workers: dict[UUID, asyncio.Task] = {}
         self._endpoints: dict[UUID, tuple[int, Endpoint]] = {}
+        self._paused: dict[UUID, datetime] = {}  # endpoints that stopped answering, until when (scheduler clock)
         self.outcomes: Counter[str] = Counter()
 
     async def run(self) -> None:
@@ -105,7 +108,7 @@ class Deliverer:
 
     async def _start_workers(self) -> None:
         for subscription_id in await self._due_subscriptions(_utc_now()):
-            if subscription_id not in self._workers:
+            if subscription_id not in self._workers and not self._is_paused(subscription_id, _utc_now()):
                 task = asyncio.create_task(self._drain(subscription_id, _utc_now), name=f"webhooks:{subscription_id}")
                 self._workers[subscription_id] = task
                 task.add_done_callback(lambda _, key=subscription_id: self._workers.pop(key, None))
@@ -133,6 +136,9 @@ class Deliverer:
         finished: list[tuple[Endpoint, Finished]] = []
         more = True  # the last claim got all it asked for: there may be more due
         waited = False  # the last wait ended without any attempt finishing
+        unanswered, paused = 0, False  # attempts in a row that got no HTTP answer (refused, reset, timed out)
+        if self._is_paused(subscription_id, clock()):
+            return
         try:
             while True:
                 if more and len(queue) < limit and (want := ahead - len(queue) - len(in_flight)) > 0:
@@ -156,11 +162,37 @@ class Deliverer:
                 done, in_flight = await asyncio.wait(in_flight, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
                 finished += [task.result() for task in done]
                 waited = not done
+                for task in done:
+                    unanswered = unanswered + 1 if task.result()[1].result.status_code is None else 0
+                if unanswered >= UNREACHABLE_STREAK and not paused:  # claim and send no more; in flight ends
+                    paused, more = True, False
+                    await self._pause(subscription_id, queue, clock())
         except Exception:
             log.warning(
                 "webhook worker failed", exc_info=True, extra={"fields": {"subscription": str(subscription_id)}}
             )
             await asyncio.gather(*in_flight, return_exceptions=True)
+
+    def _is_paused(self, subscription_id: UUID, now: datetime) -> bool:
+        resume_at = self._paused.get(subscription_id)
+        if resume_at is not None and resume_at <= now:
+            del self._paused[subscription_id]
+            resume_at = None
+        return resume_at is not None
+
+    async def _pause(self, subscription_id: UUID, queue: deque, now: datetime) -> None:
+        """An endpoint that answered none of the last ``UNREACHABLE_STREAK`` attempts (nothing listening, resets,
+        timeouts) is left alone for ``UNREACHABLE_PAUSE``: what this worker holds claimed is given back due then, and
+        no worker of this process starts for it before (ADR 0035). Each attempt made is recorded and retried on its
+        plan as before; the others are not attempted against an endpoint that is not there."""
+        resume_at = now + UNREACHABLE_PAUSE
+        self._paused[subscription_id] = resume_at
+        await self._release(queue, resume_at)
+        queue.clear()
+        log.warning(
+            "webhook endpoint unreachable, paused",
+            extra={"fields": {"subscription": str(subscription_id), "until": resume_at.isoformat()}},
+        )
 
     async def _claim(self, subscription_id: UUID, now: datetime, limit: int) -> tuple[Endpoint | None, list, UUID]:
         token = uuid4()
@@ -214,7 +246,8 @@ class Deliverer:
         return False
 
     async def _release(self, queue: deque[tuple[Endpoint, Row, UUID, datetime]], now: datetime) -> None:
-        """Give back claims not yet sent: due again at once, they wait while the endpoint is disabled."""
+        """Give back claims not yet sent, due again at ``now``: at once when the endpoint was disabled (they wait
+        while it is), at the end of the pause when it stopped answering."""
         if queue:
             async with self._sessions() as session, session.begin():
                 await repository.release(session, [(row.id, token) for _, row, token, _ in queue], now=now)
