@@ -24,10 +24,9 @@ from notify_svc.channels.base import Channel, Message, SendResult, guarded
 from notify_svc.channels.factory import build_channels
 from notify_svc.config import NotifySettings
 from notify_svc.contacts import service as contacts
-from notify_svc.db import make_worker_engine
 from notify_svc.notifications import events, repository, rules
 from notify_svc.notifications.directory import directory
-from services.db import make_session_factory
+from services.db import make_session_factory, make_worker_engine
 from services.db.outbox import add_events
 
 log = logging.getLogger(__name__)

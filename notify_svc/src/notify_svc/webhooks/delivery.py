@@ -21,11 +21,10 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify_svc.config import NotifySettings
-from notify_svc.db import make_worker_engine
 from notify_svc.webhooks import outcomes, repository, rules, service, signing
 from notify_svc.webhooks.outcomes import Finished
 from notify_svc.webhooks.sender import Sender, SenderConfig
-from services.db import make_session_factory
+from services.db import make_session_factory, make_worker_engine
 from services.db.outbox import staged_events
 
 log = logging.getLogger(__name__)
