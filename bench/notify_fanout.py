@@ -18,7 +18,8 @@ Per variant, on a fresh scratch database and RabbitMQ namespace:
    Each pair: petitioner SMS + e-mail twice, handler inbox + e-mail once; 5 webhook deliveries per event.
 4. Until every notification is settled and subscribers 1–4 have every delivery (or `--drain-timeout` after the last
    publish). Delay = receipt (the fake's wall clock; inbox: the row's `sent_at`) − publish time of the event.
-5. Results: bench/results/notify-fanout-<UTC timestamp>.json (+ the table on stdout): delays per channel and per
+5. Results (``notify_fanout_report.py``; the database probes are in ``notify_fanout_db.py``):
+   bench/results/notify-fanout-<UTC timestamp>.json (+ the table on stdout): delays per channel and per
    subscriber, deliveries per second, CPU by group (notify = ``services``, the fakes, others), notify's CPU per event,
    PostgreSQL transactions and tuples per event, and with ``--profile`` a CPU profile of notify (cProfile).
 """
@@ -34,15 +35,17 @@ import socket
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import httpx
 import report
-from cpu import TICKS, CpuMeter, background_load
+from cpu import CpuMeter, background_load
 from loadgen import ms, percentile
+from notify_fanout_db import anything_pending, database_counters, drained, outbox_delays, process_seconds, progress
+from notify_fanout_report import SUBSCRIBERS, TARGET_P99_S, profile_summary, summarise, table
 from procs import (
     PG_URL,
     Proc,
@@ -68,9 +71,7 @@ from services.settings import DEV_CONTACT_KEY
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 BENCH_DIR = Path(__file__).resolve().parent
 COMMUNITIES = [f"320599{street:03d}{n:03d}" for street in (1, 2, 3) for n in (1, 2, 3, 4)]
-SUBSCRIBERS = 5
 EVENT_TYPES = [PetitionRegistered.event_type, CaseAssigned.event_type]
-TARGET_P99_S = 2.0
 
 
 # -- events ---------------------------------------------------------------------------------------------------------
@@ -211,79 +212,6 @@ async def subscribe(base: str, hook_ports: list[int]) -> dict[str, int]:
     return found
 
 
-async def anything_pending(conn: asyncpg.Connection, healthy: set[str]) -> bool:
-    """Whether a notification is still to send or a healthy subscriber still has a delivery due: two probes of
-    the due indexes, so that the counts below (a scan of both tables) run only when the run may be over."""
-    return await conn.fetchval(
-        "select exists (select 1 from notifications where status in ('pending', 'sending'))"
-        " or exists (select 1 from webhook_deliveries where status = 'pending' and subscription_id = any($1::uuid[]))",
-        list(healthy),
-    )
-
-
-async def progress(conn: asyncpg.Connection) -> dict:
-    notes = await conn.fetch("select status, count(*) from notifications group by status")
-    hooks = await conn.fetch(
-        "select subscription_id::text as sub, status, count(*) from webhook_deliveries group by 1, 2"
-    )
-    return {
-        "notifications": {r["status"]: r["count"] for r in notes},
-        "deliveries": [(r["sub"], r["status"], r["count"]) for r in hooks],
-    }
-
-
-def drained(state: dict, *, expected_notifications: int, healthy: set[str], events: int) -> bool:
-    notes = state["notifications"]
-    settled = notes.get("sent", 0) + notes.get("failed", 0)
-    if settled < expected_notifications or notes.get("pending", 0) or notes.get("sending", 0):
-        return False
-    delivered = Counter({sub: n for sub, status, n in state["deliveries"] if status == "delivered"})
-    return all(delivered[sub] >= events for sub in healthy)
-
-
-async def database_counters(conn: asyncpg.Connection) -> dict[str, int]:
-    await asyncio.sleep(1.0)  # let the backends report their statistics
-    row = await conn.fetchrow(
-        "select xact_commit + xact_rollback as transactions, tup_returned, tup_fetched, tup_inserted, tup_updated"
-        " from pg_stat_database where datname = current_database()"
-    )
-    return dict(row)
-
-
-async def outbox_delays(conn: asyncpg.Connection, timeout: float) -> dict:
-    """notify's own events (``notification.sent``, ``webhook.delivered`` …): once its outbox is empty (or after
-    ``timeout``), how many there are, how many were still unpublished when the deliveries were done, and the delay
-    from staging to the broker's confirm (``published_at − created_at``)."""
-    pending_sql = "select count(*) from outbox where published_at is null"
-    pending_at_drain = await conn.fetchval(pending_sql)
-    started, deadline = time.monotonic(), time.monotonic() + timeout
-    while await conn.fetchval(pending_sql) and time.monotonic() < deadline:
-        await asyncio.sleep(0.5)
-    row = await conn.fetchrow(
-        "select count(*) as events, count(*) filter (where published_at is null) as unpublished,"
-        " percentile_cont(0.5) within group (order by published_at - created_at) as p50,"
-        " percentile_cont(0.99) within group (order by published_at - created_at) as p99"
-        " from outbox"
-    )
-    return {
-        "events": row["events"],
-        "unpublished_when_deliveries_done": pending_at_drain,
-        "published_within_s_after": round(time.monotonic() - started, 1),
-        "unpublished_at_end": row["unpublished"],
-        "p50_ms": None if row["p50"] is None else ms(row["p50"].total_seconds()),
-        "p99_ms": None if row["p99"] is None else ms(row["p99"].total_seconds()),
-    }
-
-
-def process_seconds(pid: int) -> float:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return 0.0
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
 # -- one variant ----------------------------------------------------------------------------------------------------
 
 
@@ -386,40 +314,6 @@ async def run_variant(args: argparse.Namespace, variant: str, workdir: Path) -> 
     return result
 
 
-def profile_summary(paths: list[Path], top: int = 25) -> dict:
-    """Own CPU time (tottime) by package, and the functions with the most own time, over notify's processes."""
-    import pstats
-
-    if not paths:
-        return {}
-    stats_ = pstats.Stats(*map(str, paths))
-    by_package: Counter = Counter()
-    rows = []
-    for (filename, line, name), (_, calls, tottime, cumtime, _) in stats_.stats.items():
-        by_package[package_of(filename)] += tottime
-        rows.append((tottime, calls, cumtime, f"{package_of(filename)}:{Path(filename).name}:{line}:{name}"))
-    total = sum(by_package.values()) or 1.0
-    rows.sort(reverse=True)
-    return {
-        "total_s": round(total, 1),
-        "by_package_pct": {k: round(100 * v / total, 1) for k, v in by_package.most_common(15)},
-        "top_tottime": [
-            {"function": f, "tottime_s": round(t, 2), "calls": c, "cumtime_s": round(cu, 2)}
-            for t, c, cu, f in rows[:top]
-        ],
-    }
-
-
-def package_of(filename: str) -> str:
-    if "site-packages/" in filename:
-        return filename.split("site-packages/", 1)[1].split("/", 1)[0]
-    for marker in ("notify_svc/", "services/"):
-        if f"/src/{marker}" in filename:
-            rest = filename.split(f"/src/{marker}", 1)[1]
-            return marker.rstrip("/") + "." + rest.split("/", 1)[0].removesuffix(".py")
-    return "python" if filename.startswith(("<", "~")) or "/lib/python3" in filename else filename
-
-
 async def wait_for_quiet(max_wait: float, below: float = 0.6) -> dict:
     """Up to ``max_wait`` s for the CPU used by others to fall below ``below`` cores; returns the last sample."""
     deadline = time.monotonic() + max_wait
@@ -437,101 +331,6 @@ def log_errors(procs: list[Proc]) -> dict[str, int]:
             for marker in ("Traceback", "handler failed", "failed, will retry", "ERROR", "WARNING"):
                 counts[marker] += text.count(marker)
     return dict(counts)
-
-
-def stats(delays: list[float]) -> dict:
-    return {
-        "count": len(delays),
-        "p50_ms": ms(percentile(delays, 50)),
-        "p90_ms": ms(percentile(delays, 90)),
-        "p99_ms": ms(percentile(delays, 99)),
-        "max_ms": ms(max(delays) if delays else None),
-    }
-
-
-def summarise(variant, args, publishing, notifications, deliveries, receipts, subscriptions, wall_start, **extra):
-    published: dict[str, float] = publishing.pop("published")
-    first: dict[str, float] = {}
-    for _receiver, key, at in receipts:  # the first receipt of each message counts
-        if key and key not in first:
-            first[key] = at
-    per_channel: dict[str, list[float]] = defaultdict(list)
-    expected_channel: Counter = Counter()
-    last_receipt = wall_start
-    for row in notifications:
-        expected_channel[row["channel"]] += 1
-        sent = row["sent_at"].timestamp() if row["channel"] == "inbox" and row["sent_at"] else first.get(row["id"])
-        if sent is not None and row["source_event_id"] in published:
-            per_channel[row["channel"]].append(sent - published[row["source_event_id"]])
-            last_receipt = max(last_receipt, sent)
-    per_sub: dict[int, list[float]] = defaultdict(list)
-    statuses: dict[int, Counter] = defaultdict(Counter)
-    for row in deliveries:
-        number = subscriptions.get(row["sub"])
-        statuses[number][row["status"]] += 1
-        at = first.get(row["id"])
-        if at is not None and row["source_event_id"] in published:
-            per_sub[number].append(at - published[row["source_event_id"]])
-            if number < SUBSCRIBERS or variant == "healthy":
-                last_receipt = max(last_receipt, at)
-    channels = {
-        channel: stats(per_channel[channel]) | {"rows": expected_channel[channel]}
-        for channel in ("sms", "email", "inbox")
-    }
-    webhooks = {
-        f"subscriber_{n}": stats(per_sub[n]) | {"statuses": dict(statuses[n])} for n in range(1, SUBSCRIBERS + 1)
-    }
-    healthy_delays = [d for n in range(1, SUBSCRIBERS) for d in per_sub[n]]
-    notification_delays = [d for c in per_channel.values() for d in c]
-    everything = notification_delays + healthy_delays + (per_sub[SUBSCRIBERS] if variant == "healthy" else [])
-    expected_total = 6 * (args.events // 2) + (SUBSCRIBERS if variant == "healthy" else SUBSCRIBERS - 1) * len(
-        published
-    )
-    span = max(last_receipt - wall_start, 1e-9)
-    all_p99 = percentile(everything, 99)
-    return {
-        "variant": variant,
-        "events_published": len(published),
-        "publish": publishing,
-        "deliveries_measured": len(everything),
-        "deliveries_expected": expected_total,
-        "deliveries_per_second": round(len(everything) / span, 1),
-        "first_publish_to_last_delivery_s": round(span, 1),
-        "all_healthy": stats(everything),
-        "notifications_all_channels": stats(notification_delays),
-        "webhooks_subscribers_1_4": stats(healthy_delays),
-        "channels": channels,
-        "webhooks": webhooks,
-        "notification_statuses": dict(Counter(row["status"] for row in notifications)),
-        "p99_under_2s_and_complete": bool(
-            all_p99 is not None and all_p99 < TARGET_P99_S and len(everything) == expected_total
-        ),
-        **extra,
-    }
-
-
-# -- output ---------------------------------------------------------------------------------------------------------
-
-
-def table(results: list[dict]) -> str:
-    lines = [
-        "| variant | deliveries/s | measured / expected | all p50 / p99 ms | sms | email | inbox | hooks 1–4"
-        " | hook 5 | own events p50 / p99 ms (unpublished when done) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in results:
-
-        def cell(s: dict) -> str:
-            return f"{s['p50_ms']} / {s['p99_ms']} ({s['count']})"
-
-        c, own = r["channels"], r["outcome_events"]
-        lines.append(
-            f"| {r['variant']} | {r['deliveries_per_second']} | {r['deliveries_measured']} / {r['deliveries_expected']}"
-            f" | {r['all_healthy']['p50_ms']} / {r['all_healthy']['p99_ms']} | {cell(c['sms'])} | {cell(c['email'])}"
-            f" | {cell(c['inbox'])} | {cell(r['webhooks_subscribers_1_4'])} | {cell(r['webhooks']['subscriber_5'])}"
-            f" | {own['p50_ms']} / {own['p99_ms']} ({own['unpublished_when_deliveries_done']}) |"
-        )
-    return "\n".join(lines)
 
 
 async def main_async(args: argparse.Namespace) -> int:
