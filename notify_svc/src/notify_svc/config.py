@@ -52,6 +52,12 @@ class NotifySettings(ServiceSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    smtp_tls_verify: bool = Field(
+        default=True, description="STARTTLS 时校验邮件服务器证书（主机名与签发机构）；仅在测试环境关闭"
+    )
+    smtp_tls_ca_file: str | None = Field(
+        default=None, description="校验邮件服务器证书的 CA 文件（PEM），如政务内网自建 CA；为空时用系统信任的 CA"
+    )
     mail_from: str = Field(default="noreply@xinfang.example.cn", description="发件人地址")
     smtp_connections: int = Field(
         default=12, ge=1, le=64, description="每个进程同时使用的 SMTP 连接数上限（连接在各轮发送之间保持复用）"

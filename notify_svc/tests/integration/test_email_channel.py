@@ -19,6 +19,8 @@ from cryptography.x509.oid import NameOID
 
 from notify_svc.channels.base import Message, SendResult
 from notify_svc.channels.email import SmtpChannel
+from notify_svc.channels.factory import build_channels
+from notify_svc.config import NotifySettings
 
 REFUSED = SendResult.failed("邮件服务器拒收该收件地址", retryable=False)
 
@@ -269,3 +271,27 @@ async def test_tls_and_auth_failures_are_retried(tls_server, options: dict) -> N
     assert [(r.ok, r.retryable) for r in results] == [(False, True)] * 2
     assert all(r.error.startswith("邮件发送失败：") for r in results)
     assert recorder.delivered == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "delivered"),
+    [
+        ({}, False),  # checked against the system's CAs: the test's own certificate is not trusted
+        ({"smtp_tls_ca_file": "CERT"}, True),  # a CA of its own, as a government network may have
+        ({"smtp_tls_verify": False}, True),  # not checked: only where it is switched off
+    ],
+    ids=["system-cas", "own-ca", "verify-off"],
+)
+async def test_the_settings_check_the_certificate_unless_told_not_to(
+    tls_server, settings: dict, delivered: bool
+) -> None:
+    controller, _, cert = tls_server
+    values = {
+        "smtp_host": "127.0.0.1", "smtp_port": controller.port, "smtp_starttls": True,
+        "smtp_username": "notify", "smtp_password": "s3cret",
+    } | {key: str(cert) if value == "CERT" else value for key, value in settings.items()}  # fmt: skip
+    email = build_channels(NotifySettings(**values), session_factory=None)["email"]
+    results = await email.send_many(mails("a@example.cn"), concurrency=1, timeout=5)
+    await email.aclose()
+    assert [r.ok for r in results] == [delivered]
+    assert delivered or results[0].retryable

@@ -173,8 +173,8 @@ def _close(client: aiosmtplib.SMTP | None) -> None:
 
 
 def _unverified_context() -> ssl.SSLContext:
-    """What smtplib's ``starttls()`` did without a context: encryption without checking the certificate (relays with
-    self-signed certificates are common). Pass ``tls_context`` to check it."""
+    """Encryption without checking the certificate, what smtplib's ``starttls()`` did without a context: only when
+    ``smtp_tls_verify`` is off (the factory passes a checking ``tls_context`` otherwise)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE

@@ -1,5 +1,7 @@
 """The one place that picks concrete channels from settings."""
 
+import ssl
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify_svc.channels.base import Channel
@@ -31,5 +33,14 @@ def build_channels(settings: NotifySettings, session_factory: async_sessionmaker
             password=settings.smtp_password,
             starttls=settings.smtp_starttls,
             connections=settings.smtp_connections,
+            tls_context=smtp_tls_context(settings),
         )
     return channels
+
+
+def smtp_tls_context(settings: NotifySettings) -> ssl.SSLContext | None:
+    """The context STARTTLS checks the mail server's certificate with (system CAs, or ``smtp_tls_ca_file``, e.g. a
+    government network's own CA); ``None`` when STARTTLS is off, or checking is switched off (ADR 0034)."""
+    if not settings.smtp_starttls or not settings.smtp_tls_verify:
+        return None
+    return ssl.create_default_context(cafile=settings.smtp_tls_ca_file)
