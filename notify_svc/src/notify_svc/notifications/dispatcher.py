@@ -26,7 +26,7 @@ from notify_svc.config import NotifySettings
 from notify_svc.contacts import service as contacts
 from notify_svc.notifications import events, repository, rules
 from notify_svc.notifications.directory import directory
-from services.db import make_session_factory, make_worker_engine
+from services.db import is_memory_sqlite, make_session_factory, make_worker_engine
 from services.db.outbox import add_events
 
 log = logging.getLogger(__name__)
@@ -225,9 +225,7 @@ async def _dispatch_loop(runtime: Any, settings: NotifySettings, channels: dict,
 
 def _own_pool(settings: NotifySettings) -> bool:
     """A pool of its own, except for an in-memory SQLite database (another engine would see another database)."""
-    url = settings.database_url
-    in_memory = url.startswith("sqlite") and (":memory:" in url or url.endswith("://"))
-    return settings.dispatch_pool_size > 0 and not in_memory
+    return settings.dispatch_pool_size > 0 and not is_memory_sqlite(settings.database_url)
 
 
 async def _wait(woken: asyncio.Event, seconds: float) -> None:

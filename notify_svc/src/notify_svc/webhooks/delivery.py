@@ -24,7 +24,7 @@ from notify_svc.config import NotifySettings
 from notify_svc.webhooks import outcomes, repository, rules, service, signing
 from notify_svc.webhooks.outcomes import Finished
 from notify_svc.webhooks.sender import Sender, SenderConfig
-from services.db import make_session_factory, make_worker_engine
+from services.db import is_memory_sqlite, make_session_factory, make_worker_engine
 from services.db.outbox import staged_events
 
 log = logging.getLogger(__name__)
@@ -159,10 +159,11 @@ class Deliverer:
                     continue
                 wait = RECORD_DELAY_SECONDS if finished else None
                 done, in_flight = await asyncio.wait(in_flight, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
-                finished += [task.result() for task in done]
+                results = [task.result() for task in done]
+                finished += results
                 waited = not done
-                for task in done:
-                    unanswered = unanswered + 1 if task.result()[1].result.status_code is None else 0
+                for _, attempt in results:
+                    unanswered = unanswered + 1 if attempt.result.status_code is None else 0
                 if unanswered >= UNREACHABLE_STREAK and not paused:  # claim and send no more; in flight ends
                     paused, more = True, False
                     await self._pause(subscription_id, queue, clock())
@@ -290,8 +291,7 @@ async def run_deliverer(runtime) -> None:
     ``webhook_pool_size`` allows, so that a busy consumer cannot starve claims and outcomes."""
     settings: NotifySettings = runtime.settings
     url = settings.database_url
-    in_memory = url.startswith("sqlite") and (":memory:" in url or url.endswith("://"))
-    own = settings.webhook_pool_size and not in_memory
+    own = settings.webhook_pool_size and not is_memory_sqlite(url)
     engine = make_worker_engine(url, pool_size=settings.webhook_pool_size) if own else None
     sender = Sender(sender_config(settings))
     deliverer = Deliverer(

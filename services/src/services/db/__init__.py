@@ -1,4 +1,4 @@
-from services.db.engine import is_postgres, make_engine, make_session_factory, make_worker_engine
+from services.db.engine import is_memory_sqlite, is_postgres, make_engine, make_session_factory, make_worker_engine
 from services.db.inbox import inbox_subscription
 from services.db.outbox import OutboxRelay, add_event
 from services.db.tables import idempotency_keys, inbox, outbox, platform_metadata
@@ -9,6 +9,7 @@ __all__ = [
     "idempotency_keys",
     "inbox",
     "inbox_subscription",
+    "is_memory_sqlite",
     "is_postgres",
     "make_engine",
     "make_session_factory",

@@ -18,6 +18,12 @@ def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=30, pool_recycle=1800)
 
 
+def is_memory_sqlite(url: str) -> bool:
+    """An in-memory SQLite database: another engine on the same URL would see another, empty database, so background
+    workers share the service's engine there instead of making their own."""
+    return url.startswith("sqlite") and (":memory:" in url or url.endswith("://"))
+
+
 def make_worker_engine(url: str, *, pool_size: int) -> AsyncEngine:
     """The own connections of a background worker (outbox relay, notify's dispatcher and webhook deliverer) whose
     claims read a table that changes by thousands of rows a second. On PostgreSQL:

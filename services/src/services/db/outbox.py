@@ -84,9 +84,9 @@ HEAD_BATCHES = 4  # how many batches of the oldest pending rows a claim looks at
 LEASE_SECONDS = 30  # a relay's claim on its batch: well beyond the bus's confirm timeout
 
 
-def _claim_statement(*, batch_size: int, postgres: bool, lease_seconds: int = LEASE_SECONDS):
+def _claim_statement(*, batch_size: int, postgres: bool):
     """The oldest pending rows whose aggregate has no earlier pending row, in ``seq`` order; on PostgreSQL only rows
-    no other relay holds a lease on, leased for ``lease_seconds`` by this statement (the database's clock).
+    no other relay holds a lease on, leased for ``LEASE_SECONDS`` by this statement (the database's clock).
 
     On PostgreSQL without asking the rest of the table, and in a shape no plan can make cost more than the oldest
     pending rows: ``head`` is the oldest ``HEAD_BATCHES`` batches of pending rows (a materialised CTE, narrow); a
@@ -151,7 +151,7 @@ def _claim_statement(*, batch_size: int, postgres: bool, lease_seconds: int = LE
         .cte("picked")
         .prefix_with("MATERIALIZED")
     )
-    lease = func.now() + literal_column(f"interval '{int(lease_seconds)} seconds'")
+    lease = func.now() + literal_column(f"interval '{LEASE_SECONDS} seconds'")
     return update(outbox).where(outbox.c.seq == picked.c.seq).values(lease_until=lease).returning(*columns)
 
 
