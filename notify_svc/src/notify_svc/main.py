@@ -2,10 +2,11 @@
 
 How to extend this service (the webhooks domain does exactly this):
 
-- ``SINKS``: every consumed event (``CONSUMED_BY["notify"]``) goes to ONE handler per event type, which calls each
-  sink in order, inside the consumer's transaction (inbox row + effects commit together; a sink that raises rolls
-  back all of them and the event is redelivered). A sink is ``async def sink(session, event, settings) -> None``.
-  Notifications are the first sink; append yours: ``SINKS.append(my_sink)`` or add it to the literal below.
+- ``SINKS``: consumed events (``CONSUMED_BY["notify"]``) go to every sink in order, inside the consumer's transaction
+  (inbox rows + effects commit together; a sink that raises rolls back all of them). Events that arrive together are
+  handed over together (group commit, ADR 0036): a sink is ``async def sink(session, events, settings) -> None`` and
+  gets the events in delivery order, one or many; a batch that fails is handled again one event at a time, and an
+  event that fails alone is redelivered. Notifications are the first sink; append yours: ``SINKS.append(my_sink)``.
 - ``ROUTERS``: every router is served under ``/notify/v1``; append yours.
 - ``STARTERS``: ``async def start(runtime) -> None`` run once the service is up (seed data, background tasks:
   append ``asyncio.create_task(...)`` to ``runtime.tasks`` so the service cancels it on stop); append yours.
@@ -13,7 +14,7 @@ How to extend this service (the webhooks domain does exactly this):
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,21 +26,21 @@ from notify_svc.db import SERVICE_ROOT
 from notify_svc.demo import seed_start_data
 from notify_svc.inbox.router import router as inbox_router
 from notify_svc.notification_rules.router import router as rules_router
-from notify_svc.notifications.consumers import when_event_arrived_record_notifications
+from notify_svc.notifications.consumers import when_events_arrived_record_notifications
 from notify_svc.notifications.dispatcher import run_dispatcher
 from notify_svc.notifications.repository import version_read_once
 from notify_svc.notifications.router import router as notifications_router
 from notify_svc.templates.router import router as templates_router
-from notify_svc.webhooks.consumers import when_event_consumed_fan_out_to_webhooks
+from notify_svc.webhooks.consumers import when_events_consumed_fan_out_to_webhooks
 from notify_svc.webhooks.delivery import start_deliverer
 from notify_svc.webhooks.router import router as webhooks_router
 from services.contracts import CloudEvent
 from services.contracts.consumers import CONSUMED_BY
-from services.db.inbox import EffectHandler
+from services.db.inbox import BatchEffectHandler, EffectHandler
 from services.http.app import ServiceDefinition, ServiceRuntime, create_service_app
 from services.messaging import MessageBus
 
-EventSink = Callable[[AsyncSession, CloudEvent, NotifySettings], Awaitable[None]]
+EventSink = Callable[[AsyncSession, Sequence[CloudEvent], NotifySettings], Awaitable[None]]
 Starter = Callable[[ServiceRuntime], Awaitable[None]]
 
 
@@ -48,7 +49,7 @@ async def start_dispatcher(runtime: ServiceRuntime) -> None:
         runtime.tasks.append(asyncio.create_task(run_dispatcher(runtime), name="notify-dispatcher"))
 
 
-SINKS: list[EventSink] = [when_event_arrived_record_notifications, when_event_consumed_fan_out_to_webhooks]
+SINKS: list[EventSink] = [when_events_arrived_record_notifications, when_events_consumed_fan_out_to_webhooks]
 ROUTERS: list = [notifications_router, inbox_router, templates_router, rules_router, staff_router, sms_outbox_router]
 ROUTERS.append(webhooks_router)
 STARTERS: list[Starter] = [seed_start_data, start_dispatcher, start_deliverer]
@@ -63,13 +64,23 @@ TAGS: list[dict] = [
 ]
 
 
+def batch_handler(settings: NotifySettings) -> BatchEffectHandler:
+    """Every sink for a batch of events."""
+
+    async def handle(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+        with version_read_once(session):  # the sinks only read the directory: one read of its version per batch
+            for sink in SINKS:
+                await sink(session, events, settings)
+
+    return handle
+
+
 def handlers(settings: NotifySettings) -> Mapping[type[CloudEvent], EffectHandler]:
-    """One handler per consumed event type; it runs every sink for the event."""
+    """One handler per consumed event type: every sink for the event alone."""
+    handle_batch = batch_handler(settings)
 
     async def handle(session: AsyncSession, event: CloudEvent) -> None:
-        with version_read_once(session):  # the sinks only read the directory: one read of its version per event
-            for sink in SINKS:
-                await sink(session, event, settings)
+        await handle_batch(session, [event])
 
     return {event_class: handle for event_class in CONSUMED_BY["notify"]}
 
@@ -88,6 +99,7 @@ def definition() -> ServiceDefinition:
         description="向信访人、工作人员发送通知，向职能部门与合作单位推送签名 Webhook。所有接口位于 /notify/v1 之下。",
         routers=tuple(ROUTERS),
         handlers=handlers,
+        batch_handler=batch_handler,
         on_started=on_started,
         openapi_tags=tuple(TAGS),
     )

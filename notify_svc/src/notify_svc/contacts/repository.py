@@ -14,10 +14,6 @@ async def petitioner_contact(session: AsyncSession, petitioner_ref: UUID) -> Pet
     return await session.get(PetitionerContact, petitioner_ref)
 
 
-async def petition_recipient(session: AsyncSession, petition_id: UUID) -> PetitionRecipient | None:
-    return await session.get(PetitionRecipient, petition_id)
-
-
 PETITIONERS, PETITIONS = PetitionerContact.__table__, PetitionRecipient.__table__
 
 _PETITION_WITH_CONTACT = (
@@ -28,15 +24,17 @@ _PETITION_WITH_CONTACT = (
         PETITIONERS.c.petitioner_ref.label("contact_ref"),
     )
     .outerjoin(PETITIONERS, PETITIONERS.c.petitioner_ref == PETITIONS.c.petitioner_ref)
-    .where(PETITIONS.c.petition_id == bindparam("petition_id"))
+    .where(PETITIONS.c.petition_id.in_(bindparam("petition_ids", expanding=True)))
 )
 
 
-async def petition_with_contact(session: AsyncSession, petition_id: UUID) -> Row | None:
-    """The petition's row (its columns by name) with ``contact_phone_masked``, ``contact_email_masked`` and
-    ``contact_ref`` (None without a stored contact), or None, in one query (a built statement, rows not objects:
-    once per case event)."""
-    return (await session.execute(_PETITION_WITH_CONTACT, {"petition_id": petition_id})).first()
+async def petitions_with_contact(session: AsyncSession, petition_ids: list[UUID]) -> Sequence[Row]:
+    """The petitions' rows (their columns by name) with ``contact_phone_masked``, ``contact_email_masked`` and
+    ``contact_ref`` (None without a stored contact), in one query (a built statement, rows not objects: once per
+    batch of consumed events); unknown petitions are absent."""
+    if not petition_ids:
+        return []
+    return (await session.execute(_PETITION_WITH_CONTACT, {"petition_ids": petition_ids})).all()
 
 
 async def petitioner_contacts(session: AsyncSession, refs: list[UUID]) -> dict[UUID, PetitionerContact]:
@@ -46,18 +44,21 @@ async def petitioner_contacts(session: AsyncSession, refs: list[UUID]) -> dict[U
     return {c.petitioner_ref: c for c in (await session.scalars(statement)).all()}
 
 
-async def upsert_petitioner_contact(session: AsyncSession, values: dict) -> None:
-    """Insert the contact or overwrite the stored one, in one statement: two consumers storing the same
-    petitioner's contact at once both succeed (the later one wins) instead of one failing on the primary key."""
-    await session.execute(_upsert_contact(is_postgres(session), tuple(values)), values)
+async def upsert_petitioner_contacts(session: AsyncSession, rows: list[dict]) -> None:
+    """Insert each contact or overwrite the stored one, in one statement (rows of distinct petitioners, all with
+    the same columns): two consumers storing the same petitioner's contact at once both succeed (the later one wins)
+    instead of one failing on the primary key."""
+    if rows:
+        await session.execute(_upsert_contact(is_postgres(session), tuple(rows[0])), rows)
 
 
-async def add_petition_recipient_once(session: AsyncSession, values: dict) -> None:
-    """Insert which petitioner a petition belongs to; a row stored first (by a concurrent event) is kept."""
-    await session.execute(_add_petition_once(is_postgres(session)), values)
+async def add_petition_recipients_once(session: AsyncSession, rows: list[dict]) -> None:
+    """Insert which petitioner each petition belongs to; a row stored first (by a concurrent event) is kept."""
+    if rows:
+        await session.execute(_add_petition_once(is_postgres(session)), rows)
 
 
-# built once per dialect (and set of columns), run with each event's values: once or twice per consumed event
+# built once per dialect (and set of columns), run with each batch's values
 
 
 @functools.cache

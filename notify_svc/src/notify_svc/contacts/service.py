@@ -1,6 +1,7 @@
 """Use cases of contacts: open sealed contact data from events, keep it encrypted, find addresses when sending."""
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notify_svc.config import NotifySettings
 from notify_svc.contacts import repository, rules
 from notify_svc.contacts.exceptions import StaffMemberNotFound
-from notify_svc.contacts.models import PetitionerContact, PetitionRecipient, StaffContact
+from notify_svc.contacts.models import PetitionerContact, StaffContact
 from services.ids import uuid7
 from services.pii import Cipher, PIIError, mask_phone, unseal
 
@@ -27,22 +28,23 @@ def _bind(petitioner_ref: UUID, column: str) -> str:
     return f"petitioner_contacts:{petitioner_ref}:{column}"
 
 
-async def remember_petitioner(
-    *, session: AsyncSession, settings: NotifySettings, petitioner_ref: UUID, contact_sealed: str | None
-) -> ContactMasks | None:
-    """Store (or refresh) the petitioner's contact from an event's sealed field; a bad seal is logged, not fatal.
-    Returns the masked phone and e-mail stored (None when nothing was stored)."""
-    if not contact_sealed:
+def petitioner_contact_row(*, settings: NotifySettings, petitioner_ref: UUID, sealed: str | None) -> dict | None:
+    """The stored columns of the petitioner's contact from an event's sealed field, encrypted and masked; None when
+    the event carries none or its seal does not open (logged, not fatal)."""
+    if not sealed:
         return None
     try:
-        payload = unseal(contact_sealed, key=settings.contact_key, bind=f"contact:{petitioner_ref}")
+        payload = unseal(sealed, key=settings.contact_key, bind=f"contact:{petitioner_ref}")
     except (PIIError, ValueError):
         log.warning("sealed contact does not open", extra={"fields": {"petitioner_ref": str(petitioner_ref)}})
         return None
     phone, email = rules.contact_fields(payload)
-    values = _contact_columns(UUID(str(petitioner_ref)), cipher(settings.pii_key), phone=phone, email=email)
-    await repository.upsert_petitioner_contact(session, values)
-    return ContactMasks(values["phone_masked"], values["email_masked"])
+    return _contact_columns(UUID(str(petitioner_ref)), cipher(settings.pii_key), phone=phone, email=email)
+
+
+async def store_petitioner_contacts(session: AsyncSession, rows: list[dict]) -> None:
+    """Insert or overwrite the contacts (at most one row per petitioner), in one statement."""
+    await repository.upsert_petitioner_contacts(session, sorted(rows, key=lambda row: row["petitioner_ref"]))
 
 
 @lru_cache(maxsize=8)
@@ -62,17 +64,10 @@ def _contact_columns(ref: UUID, cipher: Cipher, *, phone: str | None, email: str
     }
 
 
-async def remember_petition(
-    *,
-    session: AsyncSession,
-    petition_id: UUID,
-    petitioner_ref: UUID,
-    tracking_no: str,
-    phone_masked: str | None,
-    scope_code: str,
-) -> None:
-    """Which petitioner the petition belongs to, stored once (concurrent events of one petition do not fail)."""
-    values = {
+def petition_row(
+    *, petition_id: UUID, petitioner_ref: UUID, tracking_no: str, phone_masked: str | None, scope_code: str
+) -> dict:
+    return {
         "petition_id": UUID(str(petition_id)),
         "petitioner_ref": UUID(str(petitioner_ref)),
         "tracking_no": tracking_no,
@@ -80,25 +75,29 @@ async def remember_petition(
         "scope_code": scope_code,
         "created_at": datetime.now(UTC),
     }
-    await repository.add_petition_recipient_once(session, values)
 
 
-async def petitioner_of_petition(*, session: AsyncSession, petition_id: UUID) -> PetitionRecipient | None:
-    return await repository.petition_recipient(session, petition_id)
+async def store_petitions(session: AsyncSession, rows: list[dict]) -> None:
+    """Which petitioner each petition belongs to, stored once (a row stored first, by a concurrent event, stays),
+    in one statement."""
+    await repository.add_petition_recipients_once(session, sorted(rows, key=lambda row: row["petition_id"]))
 
 
 async def petitioner_contact(*, session: AsyncSession, petitioner_ref: UUID) -> PetitionerContact | None:
     return await repository.petitioner_contact(session, petitioner_ref)
 
 
-async def petition_with_contact(*, session: AsyncSession, petition_id: UUID) -> tuple[Any, ContactMasks | None]:
-    """The petition's petitioner (a row with the columns of ``PetitionRecipient``: ``petitioner_ref``,
-    ``phone_masked``, ``scope_code``, …) and that petitioner's masked contact, in one query."""
-    found = await repository.petition_with_contact(session, UUID(str(petition_id)))
-    if found is None:
-        return None, None
-    known = found.contact_ref is not None
-    return found, (ContactMasks(found.contact_phone_masked, found.contact_email_masked) if known else None)
+async def petitions_with_contact(
+    *, session: AsyncSession, petition_ids: Sequence[UUID]
+) -> dict[UUID, tuple[Any, ContactMasks | None]]:
+    """Each known petition's petitioner (a row with the columns of ``PetitionRecipient``: ``petitioner_ref``,
+    ``phone_masked``, ``scope_code``, …) and that petitioner's masked contact (None without one), in one query."""
+    found = await repository.petitions_with_contact(session, list({UUID(str(p)) for p in petition_ids}))
+    return {row.petition_id: (row, _masks(row) if row.contact_ref is not None else None) for row in found}
+
+
+def _masks(row: Any) -> ContactMasks:
+    return ContactMasks(row.contact_phone_masked, row.contact_email_masked)
 
 
 async def petitioner_address(

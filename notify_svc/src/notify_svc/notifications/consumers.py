@@ -1,4 +1,6 @@
-"""When any consumed event arrives, record the notifications its rules call for (the notification sink)."""
+"""When consumed events arrive, record the notifications their rules call for (the notification sink)."""
+
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -7,7 +9,7 @@ from notify_svc.notifications import service
 from services.contracts import CloudEvent
 
 
-async def when_event_arrived_record_notifications(
-    session: AsyncSession, event: CloudEvent, settings: NotifySettings
+async def when_events_arrived_record_notifications(
+    session: AsyncSession, events: Sequence[CloudEvent], settings: NotifySettings
 ) -> None:
-    await service.when_event_arrived(session=session, event=event, settings=settings)
+    await service.when_events_arrived(session=session, events=events, settings=settings)

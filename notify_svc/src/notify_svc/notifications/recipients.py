@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,13 +27,33 @@ class Recipient:
     inbox_owner: str | None = None
 
 
-class Lookup:
-    """The petition an event names and its petitioner's masked contact, read at most once per event (one joined
-    query); a contact this event just stored is known without reading it back."""
+class PetitionRows:
+    """The petitions a batch of events names, with their petitioners' masked contacts, read together; a petition
+    read before, known or not, is not read again."""
 
-    def __init__(self, session: AsyncSession, data: dict[str, Any]) -> None:
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[Any, contacts.ContactMasks | None]] = {}
+
+    async def read(self, session: AsyncSession, petition_ids: list[Any]) -> None:
+        missing = list(dict.fromkeys(str(p) for p in petition_ids if str(p) not in self._rows))
+        if not missing:
+            return
+        found = await contacts.petitions_with_contact(session=session, petition_ids=missing)
+        for petition_id in missing:
+            self._rows[petition_id] = found.get(UUID(petition_id), (None, None))
+
+    async def get(self, session: AsyncSession, petition_id: Any) -> tuple[Any, contacts.ContactMasks | None]:
+        await self.read(session, [petition_id])
+        return self._rows[str(petition_id)]
+
+
+class Lookup:
+    """The petition an event names and its petitioner's masked contact, read at most once per event (``petitions``
+    shares the reads of a batch of events); a contact this event just stored is known without reading it back."""
+
+    def __init__(self, session: AsyncSession, data: dict[str, Any], *, petitions: PetitionRows | None = None) -> None:
         self._session, self._data = session, data
-        self._petition: tuple | None = None
+        self._petitions = petitions if petitions is not None else PetitionRows()
         self._contacts: dict[str, contacts.ContactMasks | None] = {}
 
     def know_contact(self, ref: Any, masks: contacts.ContactMasks) -> None:
@@ -42,14 +63,10 @@ class Lookup:
         """The petition's row (``PetitionRecipient``'s columns), None when the event names none or it is unknown."""
         if self._data.get("petition_id") is None:
             return None
-        if self._petition is None:
-            petition, masks = await contacts.petition_with_contact(
-                session=self._session, petition_id=self._data["petition_id"]
-            )
-            self._petition = (petition,)
-            if petition is not None:
-                self._contacts.setdefault(str(petition.petitioner_ref), masks)
-        return self._petition[0]
+        petition, masks = await self._petitions.get(self._session, self._data["petition_id"])
+        if petition is not None:
+            self._contacts.setdefault(str(petition.petitioner_ref), masks)
+        return petition
 
     async def contact(self, ref: Any) -> contacts.ContactMasks | None:
         if str(ref) not in self._contacts:

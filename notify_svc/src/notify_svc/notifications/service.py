@@ -1,6 +1,8 @@
 """Use cases of notifications: when an event arrives, record what is owed to whom (``pending``); the dispatcher
 sends later, outside the consumer's transaction."""
 
+import contextlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -11,37 +13,70 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.config import NotifySettings
 from notify_svc.contacts import service as contacts
-from notify_svc.notifications import events, repository, rules
+from notify_svc.notifications import events as events_module
+from notify_svc.notifications import repository, rules
 from notify_svc.notifications.directory import Directory, Rule, Template, compile_source, directory
 from notify_svc.notifications.exceptions import NotificationNotFailed, NotificationNotFound
 from notify_svc.notifications.models import Notification
-from notify_svc.notifications.recipients import Lookup, Recipient, recipients, staff_recipients
+from notify_svc.notifications.recipients import Lookup, PetitionRows, Recipient, recipients, staff_recipients
 from notify_svc.templates import rules as template_rules
 from notify_svc.templates.defaults import NOTICE_TEMPLATES
 from notify_svc.templates.exceptions import TemplateNotFound
 from services.contracts import CloudEvent
+from services.db.inbox import event_context
 from services.db.outbox import add_events
 from services.ids import uuid7
 
 
 async def when_event_arrived(*, session: AsyncSession, event: CloudEvent, settings: NotifySettings) -> None:
     """Remember contacts the event carries, then record the notifications its rules call for, in one insert."""
-    data = dict(event.data)
-    lookup = Lookup(session, data)
-    await _remember_contacts(session=session, settings=settings, data=data, lookup=lookup)
-    if event.type == "xinfang.appointment.cancelled.v1":
-        await repository.cancel_pending(
-            session,
-            subject_id=str(data["appointment_id"]),
-            source_event_type="xinfang.appointment.booked.v1",
-            reason="预约已取消",
-        )
+    await when_events_arrived(session=session, events=[event], settings=settings)
+
+
+APPOINTMENT_CANCELLED = "xinfang.appointment.cancelled.v1"
+
+
+async def when_events_arrived(*, session: AsyncSession, events: Sequence[CloudEvent], settings: NotifySettings) -> None:
+    """``when_event_arrived`` for several events (in delivery order) in the caller's transaction, with one statement
+    per table: the contacts and petitions they carry, the petitions they name read in one query, their notifications
+    inserted together (those recorded so far go in before a cancellation, which must find them)."""
+    datas = [dict(event.data) for event in events]
+    petitions = PetitionRows()
+    lookups = [Lookup(session, data, petitions=petitions) for data in datas]
+    await _remember_contacts(session=session, settings=settings, datas=datas, lookups=lookups)
     book = await directory(session)
+    wanted = [d["petition_id"] for e, d in zip(events, datas, strict=True) if book.rules_for(e.type) and _names(d)]
+    await petitions.read(session, wanted)
+    now, rows = datetime.now(UTC), []
+    for event, data, lookup in zip(events, datas, lookups, strict=True):
+        if event.type == APPOINTMENT_CANCELLED:
+            await record(session, rows, now=now, events=events)
+            rows = []
+            await repository.cancel_pending(
+                session,
+                subject_id=str(data["appointment_id"]),
+                source_event_type="xinfang.appointment.booked.v1",
+                reason="预约已取消",
+            )
+        rows += await _event_rows(book, event, data=data, lookup=lookup, settings=settings, now=now)
+    await record(session, rows, now=now, events=events)
+
+
+def _names(data: dict) -> bool:
+    """Whether the event names a petition its rules may need read: for the petitioner, or for the scope."""
+    if data.get("petition_id") is None:
+        return False
+    return data.get("petitioner_ref") is None or not any(data.get(name) for name in SCOPE_FIELDS)
+
+
+async def _event_rows(
+    book: Directory, event: CloudEvent, *, data: dict, lookup: Lookup, settings: NotifySettings, now: datetime
+) -> list[dict]:
     rules_in_force = book.rules_for(event.type)
     if not rules_in_force:
-        return
+        return []
     scope = await _scope(lookup=lookup, settings=settings, data=data)
-    now, rows = datetime.now(UTC), []
+    rows: list[dict] = []
     for rule in rules_in_force:
         found = await recipients(
             book=book, lookup=lookup, settings=settings, kind=rule.recipient_kind, event=event, data=data
@@ -49,7 +84,7 @@ async def when_event_arrived(*, session: AsyncSession, event: CloudEvent, settin
         if found:
             base = _base(book, rule, event=event, data=data, scope=scope, settings=settings, now=now)
             rows += _rows(base, found, rule, data=data, settings=settings, now=now)
-    await record(session, rows, now=now)
+    return rows
 
 
 async def notify_owner(
@@ -101,47 +136,64 @@ def _default_notice(key: str) -> Template:
     return Template(key, 0, notice_type, title, body, (compile_source(title), compile_source(body)))
 
 
-async def record(session: AsyncSession, rows: list[dict], *, now: datetime) -> None:
+async def record(session: AsyncSession, rows: list[dict], *, now: datetime, events: Sequence[CloudEvent] = ()) -> None:
     """Insert the rows (one statement each for pending and failed ones); a row that could not be rendered is
-    ``failed`` at once and stages ``notification.failed``; the dispatcher is woken if any row is due."""
+    ``failed`` at once and stages ``notification.failed`` (under the correlation of its event among ``events``);
+    the dispatcher is woken if any row is due."""
     pending = [row for row in rows if row["status"] == "pending"]
     await repository.add_once(session, pending)
     failed = [row for row in rows if row["status"] == "failed"]
     if failed:
         inserted = set(await repository.add_once(session, failed, returning=True))
-        staged = [row for row in failed if row["id"] in inserted]
-        await add_events(session, [events.failed(SimpleNamespace(**r), now, r["last_error"]) for r in staged])
+        by_id = {event.id: event for event in events}
+        staged = []
+        for row in failed:
+            if row["id"] in inserted:
+                source = by_id.get(row["source_event_id"])
+                with event_context(source) if source is not None else contextlib.nullcontext():
+                    staged.append(events_module.failed(SimpleNamespace(**row), now, row["last_error"]))
+        await add_events(session, staged)
     if any(row["next_attempt_at"] <= now for row in pending):
-        events.wake_dispatchers_after_commit(session)
+        events_module.wake_dispatchers_after_commit(session)
+
+
+SCOPE_FIELDS = ("unit_code", "community_code", "jurisdiction_code")
 
 
 async def _scope(*, lookup: Lookup, settings: NotifySettings, data: dict) -> str:
     """The event's own unit, community or jurisdiction; only an event naming none needs its petition's."""
-    if any(data.get(name) for name in ("unit_code", "community_code", "jurisdiction_code")):
+    if any(data.get(name) for name in SCOPE_FIELDS):
         return rules.scope_of(data, district_code=settings.district_code)
     petition = await lookup.petition()
     petition_scope = petition.scope_code if petition else None
     return rules.scope_of(data, district_code=settings.district_code, petition_scope=petition_scope)
 
 
-async def _remember_contacts(*, session: AsyncSession, settings: NotifySettings, data: dict, lookup: Lookup) -> None:
-    ref = data.get("petitioner_ref")
-    if ref is None:
-        return
-    masks = await contacts.remember_petitioner(
-        session=session, settings=settings, petitioner_ref=ref, contact_sealed=data.get("contact_sealed")
-    )
-    if masks is not None:
-        lookup.know_contact(ref, masks)
-    if data.get("petition_id") is not None and data.get("tracking_no"):
-        await contacts.remember_petition(
-            session=session,
-            petition_id=data["petition_id"],
-            petitioner_ref=ref,
-            tracking_no=data["tracking_no"],
-            phone_masked=data.get("phone_masked"),
-            scope_code=rules.scope_of(data, district_code=settings.district_code),
-        )
+async def _remember_contacts(
+    *, session: AsyncSession, settings: NotifySettings, datas: list[dict], lookups: list[Lookup]
+) -> None:
+    """Store the contacts and petitions the events carry, one statement each (a petitioner's latest contact wins,
+    a petition's first row stays); each event's lookup knows the contact it carried."""
+    contact_rows, petition_rows = {}, {}
+    for data, lookup in zip(datas, lookups, strict=True):
+        ref = data.get("petitioner_ref")
+        if ref is None:
+            continue
+        row = contacts.petitioner_contact_row(settings=settings, petitioner_ref=ref, sealed=data.get("contact_sealed"))
+        if row is not None:
+            contact_rows[row["petitioner_ref"]] = row
+            lookup.know_contact(ref, contacts.ContactMasks(row["phone_masked"], row["email_masked"]))
+        if data.get("petition_id") is not None and data.get("tracking_no"):
+            petition = contacts.petition_row(
+                petition_id=data["petition_id"],
+                petitioner_ref=ref,
+                tracking_no=data["tracking_no"],
+                phone_masked=data.get("phone_masked"),
+                scope_code=rules.scope_of(data, district_code=settings.district_code),
+            )
+            petition_rows.setdefault(petition["petition_id"], petition)
+    await contacts.store_petitioner_contacts(session, list(contact_rows.values()))
+    await contacts.store_petitions(session, list(petition_rows.values()))
 
 
 def _base(

@@ -1,4 +1,6 @@
-"""When any consumed event arrives, record its webhook deliveries (in the consumer's inbox transaction)."""
+"""When consumed events arrive, record their webhook deliveries (in the consumer's inbox transaction)."""
+
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -7,8 +9,8 @@ from notify_svc.webhooks import service
 from services.contracts import CloudEvent
 
 
-async def when_event_consumed_fan_out_to_webhooks(
-    session: AsyncSession, event: CloudEvent, settings: NotifySettings
+async def when_events_consumed_fan_out_to_webhooks(
+    session: AsyncSession, events: Sequence[CloudEvent], settings: NotifySettings
 ) -> None:
-    """A sink of main.py: one delivery per enabled subscription of the event's type."""
-    await service.fan_out(session=session, event=event, base_url=settings.public_base_url)
+    """A sink of main.py: one delivery per enabled subscription of each event's type."""
+    await service.fan_out_all(session=session, events=events, base_url=settings.public_base_url)

@@ -79,7 +79,7 @@ async def enabled_event_types(session: AsyncSession) -> list[tuple[UUID, list[st
 
 
 async def add_deliveries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Insert the deliveries of one event in one statement."""
+    """Insert deliveries (of one or several events) in one statement."""
     await session.execute(insert(DELIVERIES), rows)
 
 

@@ -3,6 +3,7 @@
 Service code flushes, never commits: the API edge or the consumer's inbox transaction commits.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
@@ -236,26 +237,34 @@ async def redeliver(
 
 
 async def fan_out(*, session: AsyncSession, event: CloudEvent, base_url: str) -> int:
-    """Record one delivery per enabled subscription of the event's type, in the consumer's transaction: the
-    subscribers from the per-process cache, the payload built once, the rows inserted in one statement."""
-    subscribers = await subscribers_of(session, event.type)
-    if not subscribers:
-        return 0
-    data = event.data.model_dump() if hasattr(event.data, "model_dump") else dict(event.data or {})
-    payload = rules.encode_payload(
-        rules.thin_payload(
-            event_id=event.id, event_type=event.type, subject=event.subject, time=event.time, data=data,
-            base_url=base_url,
-        )
-    )  # fmt: skip
-    now = datetime.now(UTC)
-    common = {
-        "source_event_id": event.id, "event_type": event.type, "payload": payload, "status": "pending",
-        "attempts": 0, "next_attempt_at": now, "claim_token": None, "last_status_code": None, "last_error": None,
-        "event_time": event.time, "created_at": now, "delivered_at": None,
-    }  # fmt: skip
-    await repository.add_deliveries(session, [{"id": uuid7(), "subscription_id": s} | common for s in subscribers])
-    return len(subscribers)
+    """Record one delivery per enabled subscription of the event's type, in the consumer's transaction."""
+    return await fan_out_all(session=session, events=[event], base_url=base_url)
+
+
+async def fan_out_all(*, session: AsyncSession, events: Sequence[CloudEvent], base_url: str) -> int:
+    """``fan_out`` for several events: the subscribers from the per-process cache, each event's payload built once,
+    all the rows inserted in one statement. Returns how many deliveries were recorded."""
+    now, rows = datetime.now(UTC), []
+    for event in events:
+        subscribers = await subscribers_of(session, event.type)
+        if not subscribers:
+            continue
+        data = event.data.model_dump() if hasattr(event.data, "model_dump") else dict(event.data or {})
+        payload = rules.encode_payload(
+            rules.thin_payload(
+                event_id=event.id, event_type=event.type, subject=event.subject, time=event.time, data=data,
+                base_url=base_url,
+            )
+        )  # fmt: skip
+        common = {
+            "source_event_id": event.id, "event_type": event.type, "payload": payload, "status": "pending",
+            "attempts": 0, "next_attempt_at": now, "claim_token": None, "last_status_code": None, "last_error": None,
+            "event_time": event.time, "created_at": now, "delivered_at": None,
+        }  # fmt: skip
+        rows += [{"id": uuid7(), "subscription_id": s} | common for s in subscribers]
+    if rows:
+        await repository.add_deliveries(session, rows)
+    return len(rows)
 
 
 async def current_secret(*, session: AsyncSession, subscription_id: UUID, settings: NotifySettings) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from services.contracts import CloudEvent
 from services.contracts.consumers import bindings as consumer_bindings
 from services.db import OutboxRelay, inbox_subscription, make_engine, make_session_factory, make_worker_engine
-from services.db.inbox import EffectHandler
+from services.db.inbox import BatchEffectHandler, EffectHandler
 from services.http.auth import TokenVerifier
 from services.http.docs import mount_docs
 from services.http.errors import PROBLEM_JSON, Problem, install_error_handlers, problem_response
@@ -52,6 +52,8 @@ class ServiceDefinition:
     description: str
     routers: tuple[APIRouter, ...]
     handlers: Callable[[ServiceSettings], Mapping[type[CloudEvent], EffectHandler]] | None = None
+    # the same effects for several events in one transaction (group commit, ADR 0036); None: one event at a time
+    batch_handler: Callable[[ServiceSettings], BatchEffectHandler] | None = None
     on_started: Callable[[ServiceRuntime], Awaitable[None]] | None = None
     version: str = "1.0.0"
     openapi_tags: tuple[dict, ...] = ()
@@ -70,6 +72,7 @@ class ServiceDefinition:
             handlers=self.handlers(runtime.settings),
             after_commit=runtime.relay.kick,
             prefetch=runtime.settings.bus_prefetch,
+            batch_handler=self.batch_handler(runtime.settings) if self.batch_handler else None,
         )
         return [subscription]
 
