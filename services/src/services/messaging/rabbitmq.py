@@ -41,6 +41,30 @@ CONTENT_TYPE = "application/cloudevents+json"
 # is queued at once; a frame here is one message (a few kB), so the bound stays small.
 WRITE_QUEUE_FRAMES = 1024
 aiormq.connection.Connection.FRAME_BUFFER_SIZE = WRITE_QUEUE_FRAMES
+COALESCE_BYTES = 256 * 1024  # at most this much goes to the socket in one write
+
+
+class CoalescingFrames(aiormq.connection.FrameGenerator):
+    """What aiormq's writer iterates: the next frame, joined with every frame already queued behind it (in order, up
+    to ``COALESCE_BYTES``), so a batch of publishes or acks is one write to the socket instead of one per message.
+    A write is a system call that also carries the segment through the kernel's TCP stack; one per message cost
+    notify some 7% of its CPU at 200 events/s (ADR 0036). A frame the writer must drain after (or close on) ends the
+    joined frame and hands its drain or close on, so the writer behaves as with single frames."""
+
+    async def __anext__(self) -> aiormq.abc.ChannelFrame:
+        frame = await super().__anext__()
+        parts, size = [frame.payload], len(frame.payload)
+        while frame.drain_future is None and not frame.should_close and size < COALESCE_BYTES and self.queue.qsize():
+            frame = self.queue.get_nowait()
+            self.queue.task_done()
+            parts.append(frame.payload)
+            size += len(frame.payload)
+        if len(parts) == 1:
+            return frame
+        return aiormq.abc.ChannelFrame(b"".join(parts), frame.should_close, frame.drain_future)
+
+
+aiormq.connection.FrameGenerator = CoalescingFrames  # looked up by each connection's writer when it starts
 
 # RabbitMQ 3.10 accepts stream declaration over AMQP 0-9-1 (verified against 3.10.8), so no quorum fallback.
 ARCHIVE_ARGUMENTS: dict[str, Any] = {"x-queue-type": "stream", "x-max-age": "7D", "x-max-length-bytes": 1 << 30}
