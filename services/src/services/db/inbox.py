@@ -102,7 +102,11 @@ def inbox_subscription(
     async def handle_batch(events: Sequence[CloudEvent]) -> None:
         async with session_factory() as session, session.begin():
             first = await record_first_deliveries(session, consumer=consumer, events=events)
-            fresh = [event for event in events if event.id in first]
+            fresh = []
+            for event in events:  # a second copy of one id in the batch is a duplicate too
+                if event.id in first:
+                    first.discard(event.id)
+                    fresh.append(event)
             if len(fresh) < len(events):
                 log.info("duplicate events ignored", extra={"fields": {"duplicates": len(events) - len(fresh)}})
             if fresh:
