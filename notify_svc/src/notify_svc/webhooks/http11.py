@@ -20,6 +20,7 @@ connection.
 """
 
 import asyncio
+import functools
 import ssl
 from dataclasses import dataclass
 
@@ -125,11 +126,16 @@ class EndpointPool:
         self._idle.clear()
 
 
-def _request(url: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
+@functools.lru_cache(maxsize=1024)
+def _request_head(url: str) -> tuple[str, str]:
+    """The request line and ``Host`` of a URL, parsed once per URL (an endpoint's every attempt posts to it)."""
     parsed = httpx.URL(url)
+    return f"POST {parsed.raw_path.decode('ascii')} HTTP/1.1", f"host: {parsed.netloc.decode('ascii')}"
+
+
+def _request(url: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
     lines = [
-        f"POST {parsed.raw_path.decode('ascii')} HTTP/1.1",
-        f"host: {parsed.netloc.decode('ascii')}",
+        *_request_head(url),
         *(f"{name}: {value}" for name, value in headers),
         f"content-length: {len(body)}",
     ]
