@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.contracts.intake import PetitionRegistered
 from services.db import add_event, inbox, inbox_subscription, outbox, platform_metadata
-from services.db.inbox import BATCHES_IN_FLIGHT, GroupCommit, event_context
+from services.db.inbox import BATCHES_IN_FLIGHT, event_context
 from services.logging import correlation_id
 from services.messaging import RetryLater
 from services.testing import petition_registered_event, scratch_database
@@ -170,94 +170,3 @@ async def test_batched_events_each_carry_their_own_correlation_id(session_factor
     staged = await rows(session_factory, outbox.c.correlation_id)
     assert sorted(id_ for (id_,) in staged) == sorted(event.correlationid or event.id for event in events)
     assert correlation_id.get() == before
-
-
-# -- GroupCommit alone --------------------------------------------------------------------------------------
-
-
-class Gated:
-    """Fake ``run_batch``/``run_one`` that record what they were given and wait for ``gate`` (a transaction held
-    open); ``fail`` makes a batch holding it raise, and its single handling raise too."""
-
-    def __init__(self, *, fail: str | None = None) -> None:
-        self.gate = asyncio.Event()
-        self.fail = fail
-        self.ones: list[str] = []
-        self.batches: list[list[str]] = []
-
-    async def run_batch(self, events: Sequence[str]) -> None:
-        self.batches.append(list(events))
-        await self.gate.wait()
-        if self.fail in events:
-            raise RuntimeError("batch failed")
-
-    async def run_one(self, event: str) -> None:
-        self.ones.append(event)
-        await self.gate.wait()
-        if event == self.fail:
-            raise RuntimeError(f"{event} failed")
-
-    def group(self, **options) -> GroupCommit:
-        return GroupCommit(self.run_batch, self.run_one, name="test", **options)
-
-
-async def submit_all(group: GroupCommit, events: Sequence[str]) -> list[asyncio.Task]:
-    tasks = [asyncio.create_task(group.submit(event)) for event in events]
-    await asyncio.sleep(0)  # every submit is in; the transactions started are waiting for the gate
-    await asyncio.sleep(0)
-    return tasks
-
-
-async def test_idle_group_handles_a_delivery_alone() -> None:
-    fake = Gated()
-    fake.gate.set()
-    await fake.group().submit("a")
-    assert (fake.ones, fake.batches) == (["a"], [])
-
-
-async def test_deliveries_beyond_those_in_flight_wait_and_go_in_one_batch() -> None:
-    fake = Gated()
-    tasks = await submit_all(fake.group(in_flight=2), ["a", "b", "c", "d", "e"])
-    assert (fake.ones, fake.batches) == (["a", "b"], [])
-    assert not any(task.done() for task in tasks)
-
-    fake.gate.set()
-    await asyncio.gather(*tasks)
-    assert (fake.ones, fake.batches) == (["a", "b"], [["c", "d", "e"]])
-
-
-async def test_max_batch_splits_a_long_wait() -> None:
-    fake = Gated()
-    tasks = await submit_all(fake.group(in_flight=1, max_batch=3), ["a", "b", "c", "d", "e", "f", "g", "h"])
-    fake.gate.set()
-    await asyncio.gather(*tasks)
-    assert fake.batches == [["b", "c", "d"], ["e", "f", "g"]]
-    assert fake.ones == ["a", "h"]  # the one left over goes alone
-
-
-async def test_cancelled_delivery_is_dropped_before_its_batch_starts() -> None:
-    fake = Gated()
-    tasks = await submit_all(fake.group(in_flight=1), ["a", "b", "c", "d"])
-    tasks[1].cancel()
-    tasks[3].cancel()
-    fake.gate.set()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-
-    assert [type(result) for result in results] == [
-        type(None),
-        asyncio.CancelledError,
-        type(None),
-        asyncio.CancelledError,
-    ]
-    assert (fake.ones, fake.batches) == (["a", "c"], [])
-
-
-async def test_failed_batch_settles_each_delivery_with_its_own_outcome() -> None:
-    fake = Gated(fail="c")
-    tasks = await submit_all(fake.group(in_flight=1), ["a", "b", "c", "d"])
-    fake.gate.set()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-
-    assert fake.batches == [["b", "c", "d"]]
-    assert fake.ones == ["a", "b", "c", "d"]
-    assert [repr(result) for result in results] == ["None", "None", repr(RuntimeError("c failed")), "None"]

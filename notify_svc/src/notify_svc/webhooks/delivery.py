@@ -12,7 +12,7 @@ import logging
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
@@ -24,12 +24,16 @@ from notify_svc.config import NotifySettings
 from notify_svc.webhooks import outcomes, repository, rules, service, signing
 from notify_svc.webhooks.outcomes import Finished
 from notify_svc.webhooks.sender import Sender, SenderConfig
+from services.batching import GroupCommit
 from services.db import is_memory_sqlite, make_session_factory, make_worker_engine
 from services.db.outbox import staged_events
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+OutcomeGroup = tuple[
+    "Endpoint", list[Finished], datetime
+]  # an endpoint's finished attempts and the time they are recorded at
 DUE_SUBSCRIPTIONS_PER_POLL = 500
 MAX_CLAIM_AHEAD = 32
 RECORD_BATCH = 16
@@ -89,6 +93,7 @@ class Deliverer:
         self._workers: dict[UUID, asyncio.Task] = {}
         self._endpoints: dict[UUID, tuple[int, Endpoint]] = {}
         self._paused: dict[UUID, datetime] = {}  # endpoints that stopped answering, until when (scheduler clock)
+        self._recorder = GroupCommit(self._record_groups, self._record_group, name="webhook-outcomes")
         self.outcomes: Counter[str] = Counter()
 
     async def run(self) -> None:
@@ -230,20 +235,27 @@ class Deliverer:
         return endpoint, Finished(delivery, token, result, started_at)
 
     async def _record(self, done: list[tuple[Endpoint, Finished]], queue: deque, clock: Clock) -> bool:
-        """Record finished attempts; when one of them disabled the endpoint, give back the claims not yet sent and
-        return ``False`` (claim no more)."""
-        async with self._sessions() as session, session.begin():
-            reasons = await outcomes.record(
-                session, done[0][0], [f for _, f in done], now=clock(), rng=self._rng, settings=self._settings
-            )
+        """Record finished attempts (together with other endpoints' that finish meanwhile); when one of them disabled
+        the endpoint, give back the claims not yet sent and return ``False`` (claim no more)."""
+        reasons = await self._recorder.submit((done[0][0], [f for _, f in done], clock()))
         self.outcomes.update(reasons)
-        if self._kick is not None and staged_events(session):
-            self._kick()
         if not any(reason in outcomes.DISABLE_REASONS for reason in reasons):
             return True
         await self._release(queue, clock())
         queue.clear()
         return False
+
+    async def _record_groups(self, groups: Sequence[OutcomeGroup]) -> list[list[str]]:
+        """The finished attempts of several endpoints in one transaction (``GroupCommit``: those that finish while
+        other records run wait and go together; an idle deliverer records a group at once, alone)."""
+        async with self._sessions() as session, session.begin():
+            results = await outcomes.record_all(session, groups, rng=self._rng, settings=self._settings)
+        if self._kick is not None and staged_events(session):
+            self._kick()
+        return results
+
+    async def _record_group(self, group: OutcomeGroup) -> list[str]:
+        return (await self._record_groups([group]))[0]
 
     async def _release(self, queue: deque[tuple[Endpoint, Row, UUID, datetime]], now: datetime) -> None:
         """Give back claims not yet sent, due again at ``now``: at once when the endpoint was disabled (they wait

@@ -1,10 +1,12 @@
 """What finished attempts change: the attempt log, the deliveries, the endpoint, and the events they stage.
 
 The attempts of one endpoint that finish together are recorded in one transaction with one statement per kind of
-row (ADR 0029): which claims still hold (locked), the deliveries' updates, the attempt rows, the outcome events.
+row (ADR 0029): which claims still hold (locked), the deliveries' updates, the attempt rows, the outcome events; the
+deliverer records those of its endpoints that finish meanwhile together too (``record_all``, ADR 0036).
 """
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,29 +58,45 @@ async def record(
     settings: NotifySettings,
 ) -> list[str]:
     """Apply the retry plan to each result; returns each outcome (``lost`` when its claim no longer holds)."""
-    held = await repository.held(session, [(f.delivery.id, f.token) for f in finished])
-    settled, attempts, events, reasons = [], [], [], []
-    disable_reason = None
-    for item in finished:
-        if item.delivery.id not in held:
-            reasons.append("lost")
-            continue
-        delivery, result, attempt_no = item.delivery, item.result, item.delivery.attempts + 1
-        decision = schedule.decide(
-            attempt_no, status_code=result.status_code, error=RuntimeError(result.error or "no response"),
-            retry_after=result.retry_after, now=now, rng=rng,
-        )  # fmt: skip
-        settled.append(_update(delivery.id, item.token, attempt_no, result, decision, now))
-        attempts.append(_attempt(delivery, attempt_no, item, decision))
-        events.append(_outcome_event(delivery, endpoint.owner, attempt_no, result, decision, now))
-        if decision.action is schedule.Action.DISABLE_ENDPOINT:
-            disable_reason = DISABLE_REASONS[decision.reason]
-        reasons.append(decision.reason)
+    return (await record_all(session, [(endpoint, finished, now)], rng=rng, settings=settings))[0]
+
+
+async def record_all(
+    session: AsyncSession,
+    groups: Sequence[tuple[service.Endpointish, list[Finished], datetime]],
+    *,
+    rng: random.Random,
+    settings: NotifySettings,
+) -> list[list[str]]:
+    """``record`` for the attempts of several endpoints (each with its own ``now``), with one statement per kind of
+    row for all of them; each group's outcomes, in order."""
+    held = await repository.held(session, [(f.delivery.id, f.token) for _, finished, _ in groups for f in finished])
+    settled, attempts, events, outcomes, disabling = [], [], [], [], []
+    for endpoint, finished, now in groups:
+        reasons, disable_reason = [], None
+        for item in finished:
+            if item.delivery.id not in held:
+                reasons.append("lost")
+                continue
+            delivery, result, attempt_no = item.delivery, item.result, item.delivery.attempts + 1
+            decision = schedule.decide(
+                attempt_no, status_code=result.status_code, error=RuntimeError(result.error or "no response"),
+                retry_after=result.retry_after, now=now, rng=rng,
+            )  # fmt: skip
+            settled.append(_update(delivery.id, item.token, attempt_no, result, decision, now))
+            attempts.append(_attempt(delivery, attempt_no, item, decision))
+            events.append(_outcome_event(delivery, endpoint.owner, attempt_no, result, decision, now))
+            if decision.action is schedule.Action.DISABLE_ENDPOINT:
+                disable_reason = DISABLE_REASONS[decision.reason]
+            reasons.append(decision.reason)
+        outcomes.append(reasons)
+        if disable_reason is not None:
+            disabling.append((endpoint, disable_reason, now))
     await repository.settle(session, settled, attempts)
     await add_events(session, events)
-    if disable_reason is not None:
-        await _disable(session, endpoint, disable_reason, now, settings)
-    return reasons
+    for endpoint, reason, now in disabling:
+        await _disable(session, endpoint, reason, now, settings)
+    return outcomes
 
 
 def _update(delivery_id: UUID, token: UUID, attempt_no: int, result: AttemptResult, decision, now) -> dict[str, Any]:

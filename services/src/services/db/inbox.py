@@ -4,12 +4,11 @@ A redelivered event finds its row and does nothing. Two concurrent deliveries of
 insert waits for the first transaction (PostgreSQL) or the write lock (SQLite) and then does nothing.
 
 A consumer that gives a batch effect (``batch_handler``) has the deliveries that arrive while its transactions run
-handled together (group commit, ADR 0036): one transaction, one inbox statement and one statement per table for the
-whole batch. A batch that fails is rolled back and its events are handled one by one, each in its own transaction as
-without batching, so an event that cannot be handled fails alone and is redelivered alone.
+handled together (``services.batching.GroupCommit``, ADR 0036): one transaction, one inbox statement and one statement
+per table for the whole batch. A batch that fails is rolled back and its events are handled one by one, each in its
+own transaction as without batching, so an event that cannot be handled fails alone and is redelivered alone.
 """
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
@@ -18,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.batching import GroupCommit
 from services.contracts import CloudEvent
 from services.db.engine import is_postgres
 from services.db.outbox import staged_events
@@ -99,7 +99,7 @@ def inbox_subscription(
             if after_commit is not None and staged_events(session):
                 after_commit()
 
-    async def handle_batch(events: Sequence[CloudEvent]) -> None:
+    async def handle_batch(events: Sequence[CloudEvent]) -> list[None]:
         async with session_factory() as session, session.begin():
             first = await record_first_deliveries(session, consumer=consumer, events=events)
             fresh = []
@@ -113,87 +113,9 @@ def inbox_subscription(
                 await batch_handler(session, fresh)
         if after_commit is not None and staged_events(session):
             after_commit()
+        return [None] * len(events)
 
     if batch_handler is None:
         return Subscription(consumer=consumer, event_types=tuple(by_type), handler=handle, prefetch=prefetch)
-    group = GroupCommit(handle_batch, handle, name=consumer)
+    group = GroupCommit(handle_batch, handle, name=consumer, max_batch=MAX_BATCH, in_flight=BATCHES_IN_FLIGHT)
     return Subscription(consumer=consumer, event_types=tuple(by_type), handler=group.submit, prefetch=prefetch)
-
-
-class GroupCommit:
-    """Deliveries that arrive while ``in_flight`` batches run wait and go together into the next batch (at most
-    ``max_batch``); an idle consumer handles a delivery at once, alone. Each delivery's ``submit`` returns when its
-    event's transaction committed, or raises what handling it alone raised, so the bus acks or redelivers each
-    message as before."""
-
-    def __init__(
-        self,
-        run_batch: Callable[[Sequence[CloudEvent]], Awaitable[None]],
-        run_one: Callable[[CloudEvent], Awaitable[None]],
-        *,
-        name: str,
-        max_batch: int = MAX_BATCH,
-        in_flight: int = BATCHES_IN_FLIGHT,
-    ) -> None:
-        self._run_batch, self._run_one, self._name = run_batch, run_one, name
-        self._max_batch, self._in_flight = max_batch, in_flight
-        self._waiting: list[tuple[CloudEvent, asyncio.Future]] = []
-        self._running: set[asyncio.Task] = set()
-
-    async def submit(self, event: CloudEvent) -> None:
-        done = asyncio.get_running_loop().create_future()
-        self._waiting.append((event, done))
-        self._start_batches()
-        await done
-
-    def _start_batches(self) -> None:
-        self._waiting = [(event, done) for event, done in self._waiting if not done.done()]  # cancelled: dropped
-        while self._waiting and len(self._running) < self._in_flight:
-            batch, self._waiting = self._waiting[: self._max_batch], self._waiting[self._max_batch :]
-            task = asyncio.create_task(self._run(batch), name=f"batch:{self._name}")
-            self._running.add(task)
-            task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task) -> None:
-        self._running.discard(task)
-        self._start_batches()
-
-    async def _run(self, batch: list[tuple[CloudEvent, asyncio.Future]]) -> None:
-        try:
-            await self._handle(batch)
-        finally:  # cancelled itself: whoever still waits is cancelled too (their messages go back)
-            for _, done in batch:
-                if not done.done():
-                    done.cancel()
-
-    async def _handle(self, batch: list[tuple[CloudEvent, asyncio.Future]]) -> None:
-        if len(batch) > 1:
-            try:
-                await self._run_batch([event for event, _ in batch])
-            except Exception as exc:  # noqa: BLE001 - any failure: the events are handled one by one
-                log.info(
-                    "batch failed, its events are handled one by one: %r",
-                    exc,
-                    extra={"fields": {"consumer": self._name, "events": len(batch)}},
-                )
-            else:
-                for _, done in batch:
-                    _settle(done, None)
-                return
-        for event, done in batch:
-            try:
-                await self._run_one(event)
-            except Exception as exc:  # noqa: BLE001 - handed to the delivery's own submit
-                _settle(done, exc)
-            else:
-                _settle(done, None)
-
-
-def _settle(done: asyncio.Future, exc: BaseException | None) -> None:
-    """A delivery whose ``submit`` was cancelled (the bus stopping) has nobody waiting: its message goes back."""
-    if done.done():
-        return
-    if exc is None:
-        done.set_result(None)
-    else:
-        done.set_exception(exc)
