@@ -246,14 +246,23 @@ PETITION = {
 
 
 class TcpProxy:
-    """A loopback TCP proxy a test can cut: live connections are closed and new ones refused until restored."""
+    """A loopback TCP proxy a test can cut (live connections are closed and new ones refused until restored) or hold
+    (connections stay open but nothing is passed on, a broker that stopped answering, until released)."""
 
     def __init__(self, *, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.port = 0
         self._server: asyncio.Server | None = None
         self._open = True
+        self._flowing = asyncio.Event()
+        self._flowing.set()
         self._links: set[asyncio.StreamWriter] = set()
+
+    def hold(self) -> None:
+        self._flowing.clear()
+
+    def release(self) -> None:
+        self._flowing.set()
 
     async def start(self) -> "TcpProxy":
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
@@ -294,6 +303,7 @@ class TcpProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                await self._flowing.wait()
                 writer.write(data)
                 await writer.drain()
         finally:

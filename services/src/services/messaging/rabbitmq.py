@@ -159,7 +159,14 @@ class RabbitMQBus(MessageBus):
         if channel.is_closed:
             raise PublishError("publishing channel is closed (connection lost, reconnecting)")
         underlay = await channel.get_underlay_channel()
-        results = await asyncio.gather(*(self._publish_one(underlay, m) for m in messages), return_exceptions=True)
+        try:  # one deadline for the batch (its messages go out together), not a timer per message
+            async with asyncio.timeout(self.publish_timeout):
+                results = await asyncio.gather(
+                    *(self._publish_one(underlay, m) for m in messages), return_exceptions=True
+                )
+        except TimeoutError as exc:
+            log.warning("publish timed out", extra={"fields": {"batch": len(messages)}})
+            raise PublishError(f"{len(messages)} not all confirmed within {self.publish_timeout:g} s") from exc
         failures = [(m.message_id, r) for m, r in zip(messages, results, strict=True) if isinstance(r, BaseException)]
         if failures:
             log.warning("publish failed", extra={"fields": {"failed": len(failures), "batch": len(messages)}})
@@ -178,7 +185,6 @@ class RabbitMQBus(MessageBus):
             routing_key=m.event_type,
             properties=properties,
             mandatory=True,
-            timeout=self.publish_timeout,
             wait=False,
         )
 
