@@ -4,7 +4,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Row, literal_column, select, tuple_, union_all, update
+from sqlalchemy import Row, bindparam, literal_column, select, tuple_, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -124,39 +124,45 @@ async def claim_due(session: AsyncSession, *, now: datetime, lease_until: dateti
     return sorted((await session.execute(statement)).all(), key=lambda row: row.id)
 
 
-def _due_in_order(status: str, now: datetime, limit: int):
+def _due_in_order(status: str, limit: int):
     """Due rows of one status, oldest due first: a range of ``ix_notifications_due`` read in order that stops at
     ``limit`` (both literal: a generic plan of the prepared statement keeps that shape)."""
+    n = NOTIFICATIONS.c
     return (
-        select(Notification.id)
-        .where(Notification.status == literal_column(f"'{status}'"), Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at)
+        select(n.id)
+        .where(n.status == literal_column(f"'{status}'"), n.next_attempt_at <= bindparam("b_now"))
+        .order_by(n.next_attempt_at)
         .limit(literal_column(str(int(limit))))
         .with_for_update(skip_locked=True)
         .subquery()
     )
 
 
-async def _claim_due_postgres(session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int) -> list[Row]:
+@functools.cache
+def _claim_due_statement(limit: int):
     """Pending rows first, then expired leases, each in due order, at most ``limit`` in all: one range of the due
     index per status that stops at the limit (``status IN (…)`` sorted every due row of both statuses, thousands
     when the dispatcher was behind), picked in a materialised CTE (evaluated once: never more rows than the
-    limit) and updated through the primary key."""
-    pending, expired = _due_in_order("pending", now, limit), _due_in_order("sending", now, limit)
+    limit) and updated through the primary key. Built once per limit, of table columns and bind parameters."""
+    pending, expired = _due_in_order("pending", limit), _due_in_order("sending", limit)
     picked = (
         union_all(select(pending.c.id), select(expired.c.id))
         .limit(literal_column(str(int(limit))))
         .cte("picked")
         .prefix_with("MATERIALIZED")
     )
-    statement = (
-        update(Notification)
-        .where(Notification.id == picked.c.id)
-        .values(status="sending", attempts=Notification.attempts + 1, next_attempt_at=lease_until)
-        .returning(*CLAIMED_COLUMNS)
-        .execution_options(synchronize_session=False)
+    n = NOTIFICATIONS.c
+    return (
+        update(NOTIFICATIONS)
+        .where(n.id == picked.c.id)
+        .values(status="sending", attempts=n.attempts + 1, next_attempt_at=bindparam("b_lease"))
+        .returning(*(n[column.key] for column in CLAIMED_COLUMNS))
     )
-    return sorted((await session.execute(statement)).all(), key=lambda row: row.id)
+
+
+async def _claim_due_postgres(session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int) -> list[Row]:
+    rows = await session.execute(_claim_due_statement(limit), {"b_now": now, "b_lease": lease_until})
+    return sorted(rows.all(), key=lambda row: row.id)
 
 
 async def claim(session: AsyncSession, notification_id: UUID, *, now: datetime, lease_until: datetime) -> bool:
@@ -178,21 +184,28 @@ async def settle_many(session: AsyncSession, claims: list[tuple[UUID, int]], *, 
     meanwhile (their lease ran out); returns the ids settled."""
     if not claims:
         return set()
-    statement = (
-        update(Notification)
+    parameters = {f"v_{name}": value for name, value in values.items()}
+    parameters |= {"ids": [notification_id for notification_id, _ in claims], "pairs": claims}
+    return set((await session.scalars(_settle_statement(tuple(sorted(values))), parameters)).all())
+
+
+@functools.cache
+def _settle_statement(columns: tuple[str, ...]):
+    """``settle_many``'s update setting ``columns``, built once per set of columns (bind parameters ``v_<column>``)."""
+    n = NOTIFICATIONS.c
+    return (
+        update(NOTIFICATIONS)
         .where(
             # found by primary key, whatever the statistics say: with only the pairs PostgreSQL read the whole
             # table, and with ``status = 'sending'`` indexable it read every row being sent (and the index entries
             # of those sent meanwhile) through ``ix_notifications_due``; the status is checked on the rows found
-            Notification.id.in_([notification_id for notification_id, _ in claims]),
-            tuple_(Notification.id, Notification.attempts).in_(claims),
-            Notification.status.concat("") == "sending",
+            n.id.in_(bindparam("ids", expanding=True)),
+            tuple_(n.id, n.attempts).in_(bindparam("pairs", expanding=True)),
+            n.status.concat("") == "sending",
         )
-        .values(**values)
-        .returning(Notification.id)
-        .execution_options(synchronize_session=False)
+        .values({name: bindparam(f"v_{name}") for name in columns})
+        .returning(n.id)
     )
-    return set((await session.scalars(statement)).all())
 
 
 @functools.cache

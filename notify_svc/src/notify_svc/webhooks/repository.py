@@ -1,6 +1,7 @@
 """Every query of webhooks. Deliveries are claimed by pushing ``next_attempt_at`` to a lease and stamping a claim
 token: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a conditional update on SQLite (its writers are serialised)."""
 
+import functools
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -110,6 +111,16 @@ async def claim(
     once, so never more rows than the limit) and updated from it. SQLite (no row locks, serialised writers): the
     ids, then an update that repeats the due condition, the conditional update that settles a race.
     """
+    if is_postgres(session):
+        parameters = {
+            "b_sub": subscription_id,
+            "b_now": now,
+            "b_lease": lease_until,
+            "b_token": token,
+            "b_limit": limit,
+        }
+        rows = list(await session.execute(_claim_postgres(), parameters))
+        return rows, (rows[0][-1] if rows else None)
     enabled = exists().where(Subscription.id == subscription_id, Subscription.enabled.is_(True))
     due = (
         select(Delivery.id)
@@ -118,14 +129,6 @@ async def claim(
         .limit(limit)
     )
     values = {"next_attempt_at": lease_until, "claim_token": token}
-    if is_postgres(session):
-        chosen = due.with_for_update(skip_locked=True, of=Delivery).cte("due").prefix_with("MATERIALIZED")
-        statement = (
-            update(Delivery).where(Delivery.id == chosen.c.id).values(values)
-            .returning(*CLAIMED, directory_version_statement().scalar_subquery())
-        )  # fmt: skip
-        rows = list(await session.execute(statement.execution_options(synchronize_session=False)))
-        return rows, (rows[0][-1] if rows else None)
     ids = list((await session.scalars(due)).all())
     if not ids:
         return [], None
@@ -134,13 +137,38 @@ async def claim(
     return rows, await directory_version(session)
 
 
+@functools.cache
+def _claim_postgres():
+    """The claim of ``claim`` on PostgreSQL, built once (table columns and bind parameters: no statement to build,
+    no cache key to compute per claim)."""
+    d, s = DELIVERIES.c, Subscription.__table__.c
+    enabled = exists().where(s.id == bindparam("b_sub"), s.enabled.is_(True))
+    due = (
+        select(d.id)
+        .where(d.subscription_id == bindparam("b_sub"), d.status == PENDING, d.next_attempt_at <= bindparam("b_now"))
+        .where(enabled)
+        .order_by(d.next_attempt_at, d.id)
+        .limit(bindparam("b_limit"))
+        .with_for_update(skip_locked=True, of=DELIVERIES)
+        .cte("due")
+        .prefix_with("MATERIALIZED")
+    )
+    return (
+        update(DELIVERIES).where(d.id == due.c.id)
+        .values(next_attempt_at=bindparam("b_lease"), claim_token=bindparam("b_token"))
+        .returning(*(DELIVERIES.c[c.key] for c in CLAIMED), directory_version_statement().scalar_subquery())
+    )  # fmt: skip
+
+
+_HELD = select(DELIVERIES.c.id, DELIVERIES.c.claim_token).where(DELIVERIES.c.id.in_(bindparam("ids", expanding=True)))
+_HELD_LOCKED = _HELD.with_for_update()
+
+
 async def held(session: AsyncSession, claims: list[tuple[UUID, UUID]]) -> set[UUID]:
     """Which of these (delivery, claim token) pairs still hold, locked until commit on PostgreSQL."""
     tokens = dict(claims)
-    statement = select(Delivery.id, Delivery.claim_token).where(Delivery.id.in_(tokens))
-    if is_postgres(session):
-        statement = statement.with_for_update()
-    return {row[0] for row in await session.execute(statement) if row[1] == tokens[row[0]]}
+    statement = _HELD_LOCKED if is_postgres(session) else _HELD
+    return {row[0] for row in await session.execute(statement, {"ids": list(tokens)}) if row[1] == tokens[row[0]]}
 
 
 _SETTLE = (
