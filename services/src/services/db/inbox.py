@@ -10,6 +10,7 @@ own transaction as without batching, so an event that cannot be handled fails al
 """
 
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -53,13 +54,14 @@ async def record_first_deliveries(session: AsyncSession, *, consumer: str, event
     """Record the events for this consumer in one statement; the ids of those not recorded before."""
     now = datetime.now(UTC)
     rows = [dict(consumer=consumer, event_id=e.id, event_type=e.type, received_at=now) for e in events]
-    statement = (
-        _insert(session)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-        .returning(inbox.c.event_id)
-    )
-    return set((await session.scalars(statement)).all())
+    return set((await session.scalars(_record_first(is_postgres(session)), rows)).all())
+
+
+@functools.cache
+def _record_first(postgres: bool):
+    """Built once per dialect, run with a batch's rows (SQLAlchemy sends them as one multi-row insert)."""
+    statement = (postgresql.insert if postgres else sqlite.insert)(inbox)
+    return statement.on_conflict_do_nothing(index_elements=["consumer", "event_id"]).returning(inbox.c.event_id)
 
 
 @contextlib.contextmanager

@@ -259,12 +259,16 @@ class OutboxRelay:
             return await session.scalar(select(func.count()).where(outbox.c.published_at.is_(None))) or 0
 
 
+# built once (an IN list of literal values made a bind parameter object per row of every batch)
+_MARK_PUBLISHED = (
+    update(outbox)
+    .where(outbox.c.seq.in_(bindparam("seqs", expanding=True)))
+    .values(published_at=bindparam("now"), lease_until=None)
+)
+
+
 async def _mark_published(session: AsyncSession, rows) -> None:
-    await session.execute(
-        update(outbox)
-        .where(outbox.c.seq.in_([row.seq for row in rows]))
-        .values(published_at=datetime.now(UTC), lease_until=None)
-    )
+    await session.execute(_MARK_PUBLISHED, {"seqs": [row.seq for row in rows], "now": datetime.now(UTC)})
 
 
 def _message(row) -> OutgoingMessage:
