@@ -37,11 +37,17 @@ async def petitions_with_contact(session: AsyncSession, petition_ids: list[UUID]
     return (await session.execute(_PETITION_WITH_CONTACT, {"petition_ids": petition_ids})).all()
 
 
-async def petitioner_contacts(session: AsyncSession, refs: list[UUID]) -> dict[UUID, PetitionerContact]:
+_CONTACTS = select(PETITIONERS.c.petitioner_ref, PETITIONERS.c.phone_enc, PETITIONERS.c.email_enc).where(
+    PETITIONERS.c.petitioner_ref.in_(bindparam("refs", expanding=True))
+)
+
+
+async def petitioner_contacts(session: AsyncSession, refs: list[UUID]) -> dict[UUID, Row]:
+    """The encrypted contacts of these petitioners (rows with ``petitioner_ref``, ``phone_enc``, ``email_enc``), in
+    one statement built once (a dispatcher round's petitioners)."""
     if not refs:
         return {}
-    statement = select(PetitionerContact).where(PetitionerContact.petitioner_ref.in_(refs))
-    return {c.petitioner_ref: c for c in (await session.scalars(statement)).all()}
+    return {row.petitioner_ref: row for row in await session.execute(_CONTACTS, {"refs": refs})}
 
 
 async def upsert_petitioner_contacts(session: AsyncSession, rows: list[dict]) -> None:

@@ -19,15 +19,20 @@ async def add_once(session: AsyncSession, rows: list[dict], *, returning: bool =
     it is. With ``returning``: the ids actually inserted."""
     if not rows:
         return []
-    dialect_insert = postgresql.insert if is_postgres(session) else sqlite.insert
     # the table, not the mapped class: rows go straight to the driver, without the ORM's bulk insert per row
-    statement = dialect_insert(NOTIFICATIONS).on_conflict_do_nothing(
-        index_elements=["source_event_id", "recipient_ref", "channel"]
-    )
+    statement = _add_once(is_postgres(session), returning)
     if not returning:
         await session.execute(statement, rows)
         return []
-    return list((await session.scalars(statement.returning(NOTIFICATIONS.c.id), rows)).all())
+    return list((await session.scalars(statement, rows)).all())
+
+
+@functools.cache
+def _add_once(postgres: bool, returning: bool):
+    statement = (postgresql.insert if postgres else sqlite.insert)(NOTIFICATIONS).on_conflict_do_nothing(
+        index_elements=["source_event_id", "recipient_ref", "channel"]
+    )
+    return statement.returning(NOTIFICATIONS.c.id) if returning else statement
 
 
 async def get(session: AsyncSession, notification_id: UUID) -> Notification | None:
