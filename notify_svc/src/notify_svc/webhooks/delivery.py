@@ -93,7 +93,8 @@ class Deliverer:
         self._workers: dict[UUID, asyncio.Task] = {}
         self._endpoints: dict[UUID, tuple[int, Endpoint]] = {}
         self._paused: dict[UUID, datetime] = {}  # endpoints that stopped answering, until when (scheduler clock)
-        self._recorder = GroupCommit(self._record_groups, self._record_group, name="webhook-outcomes")
+        # one record at a time: the others' finished attempts wait for it and go together into the next one
+        self._recorder = GroupCommit(self._record_groups, self._record_group, name="webhook-outcomes", in_flight=1)
         self.outcomes: Counter[str] = Counter()
 
     async def run(self) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notify_svc.config import NotifySettings
 from notify_svc.webhooks import repository, schedule, service
 from notify_svc.webhooks.sender import AttemptResult
+from services.contracts import CloudEvent
 from services.contracts.notify import (
     WebhookDelivered,
     WebhookDeliveryData,
@@ -38,6 +39,19 @@ class Finished:
     token: UUID
     result: AttemptResult
     started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """What recording one finished attempt writes, if its claim still holds."""
+
+    group: int
+    delivery_id: UUID
+    update: dict[str, Any]
+    attempt: dict[str, Any]
+    event: CloudEvent
+    reason: str
+    disables: bool
 
 
 def may_disable(item: Finished) -> bool:
@@ -69,32 +83,36 @@ async def record_all(
     settings: NotifySettings,
 ) -> list[list[str]]:
     """``record`` for the attempts of several endpoints (each with its own ``now``), with one statement per kind of
-    row for all of them; each group's outcomes, in order."""
-    held = await repository.held(session, [(f.delivery.id, f.token) for _, finished, _ in groups for f in finished])
-    settled, attempts, events, outcomes, disabling = [], [], [], [], []
-    for endpoint, finished, now in groups:
-        reasons, disable_reason = [], None
+    row for all of them (the deliveries' update tells which claims still held); each group's outcomes, in order."""
+    planned: list[_Planned] = []
+    for index, (endpoint, finished, now) in enumerate(groups):
         for item in finished:
-            if item.delivery.id not in held:
-                reasons.append("lost")
-                continue
             delivery, result, attempt_no = item.delivery, item.result, item.delivery.attempts + 1
             decision = schedule.decide(
                 attempt_no, status_code=result.status_code, error=RuntimeError(result.error or "no response"),
                 retry_after=result.retry_after, now=now, rng=rng,
             )  # fmt: skip
-            settled.append(_update(delivery.id, item.token, attempt_no, result, decision, now))
-            attempts.append(_attempt(delivery, attempt_no, item, decision))
-            events.append(_outcome_event(delivery, endpoint.owner, attempt_no, result, decision, now))
-            if decision.action is schedule.Action.DISABLE_ENDPOINT:
-                disable_reason = DISABLE_REASONS[decision.reason]
-            reasons.append(decision.reason)
-        outcomes.append(reasons)
-        if disable_reason is not None:
-            disabling.append((endpoint, disable_reason, now))
-    await repository.settle(session, settled, attempts)
-    await add_events(session, events)
-    for endpoint, reason, now in disabling:
+            planned.append(
+                _Planned(
+                    group=index,
+                    delivery_id=delivery.id,
+                    update=_update(delivery.id, item.token, attempt_no, result, decision, now),
+                    attempt=_attempt(delivery, attempt_no, item, decision),
+                    event=_outcome_event(delivery, endpoint.owner, attempt_no, result, decision, now),
+                    reason=decision.reason,
+                    disables=decision.action is schedule.Action.DISABLE_ENDPOINT,
+                )
+            )
+    held = await repository.settle(session, [plan.update for plan in planned])
+    kept = [plan for plan in planned if plan.delivery_id in held]
+    await repository.add_attempts(session, [plan.attempt for plan in kept])
+    await add_events(session, [plan.event for plan in kept])
+    outcomes: list[list[str]] = [[] for _ in groups]
+    for plan in planned:
+        outcomes[plan.group].append(plan.reason if plan.delivery_id in held else "lost")
+    disabling = {plan.group: DISABLE_REASONS[plan.reason] for plan in kept if plan.disables}
+    for index, reason in disabling.items():
+        endpoint, _, now = groups[index]
         await _disable(session, endpoint, reason, now, settings)
     return outcomes
 

@@ -6,7 +6,22 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, bindparam, exists, insert, literal_column, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    Row,
+    String,
+    Uuid,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.notifications.repository import directory_version, directory_version_statement
@@ -161,15 +176,6 @@ def _claim_postgres():
 
 
 _HELD = select(DELIVERIES.c.id, DELIVERIES.c.claim_token).where(DELIVERIES.c.id.in_(bindparam("ids", expanding=True)))
-_HELD_LOCKED = _HELD.with_for_update()
-
-
-async def held(session: AsyncSession, claims: list[tuple[UUID, UUID]]) -> set[UUID]:
-    """Which of these (delivery, claim token) pairs still hold, locked until commit on PostgreSQL."""
-    tokens = dict(claims)
-    statement = _HELD_LOCKED if is_postgres(session) else _HELD
-    return {row[0] for row in await session.execute(statement, {"ids": list(tokens)}) if row[1] == tokens[row[0]]}
-
 
 _SETTLE = (
     update(DELIVERIES)
@@ -181,11 +187,52 @@ _SETTLE = (
     )
 )  # fmt: skip
 
+# the columns of a settled delivery, each given as an array (PostgreSQL): (bind parameter, element type)
+_SETTLE_ARRAYS = {
+    "b_id": Uuid(), "b_token": Uuid(), "b_status": String(), "b_attempts": Integer(),
+    "b_next": DateTime(timezone=True), "b_code": Integer(), "b_error": String(),
+    "b_delivered": DateTime(timezone=True),
+}  # fmt: skip
 
-async def settle(session: AsyncSession, rows: list[dict[str, Any]], attempts: list[dict[str, Any]]) -> None:
-    """Record the outcomes of a batch of attempts: one update of the deliveries, one insert of the attempt log."""
-    if rows:
-        await session.execute(_SETTLE, rows)
+
+@functools.cache
+def _settle_postgres():
+    """``settle``'s update as one statement over arrays (``unnest``, PostgreSQL): the claims still held are updated
+    and locked, and their ids returned, whatever the batch's size (one execution, not one per row)."""
+    settled = select(
+        *(func.unnest(cast(bindparam(name), ARRAY(kind))).label(name) for name, kind in _SETTLE_ARRAYS.items())
+    ).subquery("settled")
+    b, d = settled.c, DELIVERIES.c
+    return (
+        update(DELIVERIES)
+        .where(d.id == b.b_id, d.claim_token == b.b_token)
+        .values(
+            status=b.b_status, attempts=b.b_attempts, claim_token=None, next_attempt_at=b.b_next,
+            last_status_code=b.b_code, last_error=b.b_error, delivered_at=b.b_delivered,
+        )
+        .returning(d.id)
+    )  # fmt: skip
+
+
+async def settle(session: AsyncSession, rows: list[dict[str, Any]]) -> set[UUID]:
+    """Record the outcomes of a batch of attempts (rows of ``b_id``, ``b_token``, ``b_status``, …) on the deliveries
+    whose claim (``b_token``) still holds; returns their ids (the others were claimed again meanwhile: lost).
+    PostgreSQL: one statement; SQLite (serialised writers): the claims still held, then their update."""
+    if not rows:
+        return set()
+    if is_postgres(session):
+        arrays = {name: [row[name] for row in rows] for name in _SETTLE_ARRAYS}
+        return set((await session.scalars(_settle_postgres(), arrays)).all())
+    tokens = {row["b_id"]: row["b_token"] for row in rows}
+    current = await session.execute(_HELD, {"ids": list(tokens)})
+    held = {delivery_id for delivery_id, token in current if token == tokens[delivery_id]}
+    if held:
+        await session.execute(_SETTLE, [row for row in rows if row["b_id"] in held])
+    return held
+
+
+async def add_attempts(session: AsyncSession, attempts: list[dict[str, Any]]) -> None:
+    """Insert attempt log rows in one statement."""
     if attempts:
         await session.execute(insert(ATTEMPTS), attempts)
 
