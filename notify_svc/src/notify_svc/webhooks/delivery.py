@@ -31,9 +31,8 @@ from services.db.outbox import staged_events
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-OutcomeGroup = tuple[
-    "Endpoint", list[Finished], datetime
-]  # an endpoint's finished attempts and the time they are recorded at
+# an endpoint's finished attempts and the time they are recorded at
+OutcomeGroup = tuple["Endpoint", list[Finished], datetime]
 DUE_SUBSCRIPTIONS_PER_POLL = 500
 MAX_CLAIM_AHEAD = 32
 RECORD_BATCH = 16

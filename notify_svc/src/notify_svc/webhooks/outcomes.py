@@ -1,8 +1,8 @@
 """What finished attempts change: the attempt log, the deliveries, the endpoint, and the events they stage.
 
-The attempts of one endpoint that finish together are recorded in one transaction with one statement per kind of
-row (ADR 0029): which claims still hold (locked), the deliveries' updates, the attempt rows, the outcome events; the
-deliverer records those of its endpoints that finish meanwhile together too (``record_all``, ADR 0036).
+The attempts that finish together, of one endpoint or of several (the deliverer's group commit), are recorded in one
+transaction with one statement per kind of row (ADR 0029, 0036): the deliveries' update (which also tells which
+claims still hold), the attempt rows, the outcome events.
 """
 
 import random
@@ -62,19 +62,6 @@ def may_disable(item: Finished) -> bool:
     return code == 410 or item.delivery.attempts + 1 >= schedule.MAX_ATTEMPTS
 
 
-async def record(
-    session: AsyncSession,
-    endpoint: service.Endpointish,
-    finished: list[Finished],
-    *,
-    now: datetime,
-    rng: random.Random,
-    settings: NotifySettings,
-) -> list[str]:
-    """Apply the retry plan to each result; returns each outcome (``lost`` when its claim no longer holds)."""
-    return (await record_all(session, [(endpoint, finished, now)], rng=rng, settings=settings))[0]
-
-
 async def record_all(
     session: AsyncSession,
     groups: Sequence[tuple[service.Endpointish, list[Finished], datetime]],
@@ -82,8 +69,9 @@ async def record_all(
     rng: random.Random,
     settings: NotifySettings,
 ) -> list[list[str]]:
-    """``record`` for the attempts of several endpoints (each with its own ``now``), with one statement per kind of
-    row for all of them (the deliveries' update tells which claims still held); each group's outcomes, in order."""
+    """Apply the retry plan to the finished attempts of one or several endpoints (each group with its own ``now``),
+    with one statement per kind of row for all of them (the deliveries' update tells which claims still held).
+    Returns each group's outcomes, in order (``lost`` when its claim no longer holds)."""
     planned: list[_Planned] = []
     for index, (endpoint, finished, now) in enumerate(groups):
         for item in finished:
