@@ -109,7 +109,9 @@ async def test_the_recording_sms_channel_keeps_the_text_with_a_masked_number(sys
         # registered during the quiet hours (22:00–08:00 in the bureau's time zone): nothing is sent before the
         # morning; then the dispatcher sends it, as a round at that time does here
         assert await recorded() == []
-        await dispatch_due(system.runtime("notify"), datetime.fromisoformat(receipt["not_before"]))
+        morning = datetime.fromisoformat(receipt["not_before"])
+        while not await recorded() and (await dispatch_due(system.runtime("notify"), morning)).total:
+            pass  # a round takes the oldest due first: other tests' night-time notices may come before this one
     (entry,) = await eventually(recorded)
     assert entry["phone_masked"] == phone[:3] + "****" + phone[-4:]
     assert entry["text"] == "【清河区信访局】" + receipt["body"]
