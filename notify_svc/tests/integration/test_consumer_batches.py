@@ -1,13 +1,16 @@
 """Events handled together (group commit) on both backends: a batch records what handling its events one by one
 records (a later event finds the petition and contact an earlier one stored, a booking's reminder is cancelled by
 its cancellation, each event's own contact and correlation id), with one statement per table however many events
-the batch holds."""
+the batch holds; the webhook outcomes of several endpoints recorded together, each endpoint with its own."""
 
 import json
+import random
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
@@ -19,8 +22,12 @@ from notify_svc.main import batch_handler
 from notify_svc.notifications import service
 from notify_svc.notifications.models import Notification
 from notify_svc.templates import service as templates
+from notify_svc.webhooks import outcomes
+from notify_svc.webhooks import repository as webhook_repository
 from notify_svc.webhooks import service as webhooks
 from notify_svc.webhooks.models import Delivery, Subscription
+from notify_svc.webhooks.outcomes import Finished
+from notify_svc.webhooks.sender import AttemptResult
 from services.contracts.intake import AppointmentBooked, AppointmentCancelled, PetitionRegistered
 from services.contracts.routing import CaseAssigned, CaseOverdue
 from services.db import outbox
@@ -32,6 +39,7 @@ PHONE, EMAIL = "13955550123", "zhang.san@example.cn"
 LATER_PHONE, LATER_EMAIL = "13800001111", "li.si@example.cn"
 SETTINGS = dict(environment="test", quiet_start="00:00", quiet_end="00:00", max_attempts=3, retry_base_seconds=10)
 FAILED = "xinfang.notification.failed.v1"
+DELIVERED = "xinfang.webhook.delivered.v1"
 BASE_URL = "https://xinfang.example.cn"
 
 
@@ -301,3 +309,46 @@ async def test_a_batch_costs_one_statement_per_table_however_many_events_it_hold
         )
         assert set(recorded.all()) == {e.id for e in six}
         assert len(deliveries.all()) == 4  # two registrations and two bookings
+
+
+async def claimed(factory, subscription_id: uuid.UUID, now: datetime) -> list[Finished]:
+    """The subscription's due deliveries, claimed, each with a 200 answer."""
+    token = uuid.uuid4()
+    async with factory() as session, session.begin():
+        rows, _ = await webhook_repository.claim(
+            session, subscription_id=subscription_id, now=now, lease_until=now + timedelta(minutes=1), token=token,
+            limit=10,
+        )  # fmt: skip
+    return [Finished(row, token, AttemptResult(200, None, None, 3), now) for row in rows]
+
+
+async def test_webhook_outcomes_of_several_endpoints_are_recorded_together_each_with_its_own(notify_db) -> None:
+    """What the deliverer's endpoints finish meanwhile goes into one transaction (``outcomes.record_all``): one
+    insert of attempts for all of them; a 410 disables its own endpoint only, a lost claim is ``lost`` for its own."""
+    gone, fine = [await subscribe(notify_db, PetitionRegistered.event_type) for _ in range(2)]
+    async with notify_db() as session, session.begin():
+        await webhooks.fan_out_all(session=session, events=[registered(), registered()], base_url=BASE_URL)
+    now = datetime.now(UTC)
+    gone_attempts = [
+        replace(f, result=AttemptResult(410, "HTTP 410", None, 3)) for f in await claimed(notify_db, gone, now)
+    ]
+    kept, stolen = await claimed(notify_db, fine, now)
+    stolen = replace(stolen, token=uuid.uuid4())  # its claim no longer holds
+    endpoint = {
+        s: SimpleNamespace(id=s, owner="D-HOUSING", url="https://hooks.example.cn/x", description="")
+        for s in (gone, fine)
+    }
+    groups = [(endpoint[gone], gone_attempts, now), (endpoint[fine], [kept, stolen], now)]
+
+    with statements(notify_db) as seen:
+        async with notify_db() as session, session.begin():
+            results = await outcomes.record_all(session, groups, rng=random.Random(1), settings=settings())
+
+    assert results == [["endpoint_gone", "endpoint_gone"], ["delivered", "lost"]]
+    assert inserts_into(seen, "webhook_attempts") == 1
+    async with notify_db() as session:
+        assert [(await session.get(Subscription, s)).enabled for s in (gone, fine)] == [False, True]
+        statuses = (await session.scalars(select(Delivery.status).where(Delivery.subscription_id == fine))).all()
+        staged = (await session.scalars(select(outbox.c.payload).where(outbox.c.event_type == DELIVERED))).all()
+    assert sorted(statuses) == ["delivered", "pending"]
+    assert [json.loads(p)["data"]["delivery_id"] for p in staged] == [str(kept.delivery.id)]

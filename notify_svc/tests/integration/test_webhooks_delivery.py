@@ -4,28 +4,22 @@ Standard Webhooks signatures (checked with the ``standardwebhooks`` package), re
 endpoint that does not delay the others. The background deliverer is off here: the tests own the clock."""
 
 import asyncio
-import contextlib
 import json
-import random
 import socket
 import time
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 import standardwebhooks
-from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select, update
 
-from notify_svc.webhooks import outcomes, repository, service
+from notify_svc.webhooks import service
 from notify_svc.webhooks.delivery import UNREACHABLE_PAUSE, UNREACHABLE_STREAK, deliver_due, sender_config
 from notify_svc.webhooks.models import Delivery, Subscription
-from notify_svc.webhooks.outcomes import Finished
 from notify_svc.webhooks.schemas import SubscriptionCreate
-from notify_svc.webhooks.sender import AttemptResult, Sender, default_ssl_context
+from notify_svc.webhooks.sender import Sender, default_ssl_context
 from notify_svc.webhooks.testing import Receiver, serve_receiver
 from services.db.tables import outbox
 from services.http.auth import Principal
@@ -356,60 +350,3 @@ async def test_two_deliverers_never_send_a_delivery_twice(notify: RunningSystem,
     ids = [r.headers["webhook-id"] for r in receiver.to(tag)]
     assert len(ids) == len(set(ids)) == 10
     assert {d.status for d in await deliveries(notify, created["id"])} == {"delivered"}
-
-
-async def test_attempts_of_several_endpoints_are_recorded_together_each_with_its_own_outcome(
-    notify: RunningSystem, receiver: Receiver
-) -> None:
-    """What the deliverer's endpoints finish meanwhile goes into one transaction (``outcomes.record_all``): one
-    insert of attempts for all of them; a 410 disables its own endpoint only, a lost claim is ``lost`` for its own."""
-    gone, fine = await subscribe(notify, receiver.url(unique("gone-"))), await subscribe(notify, receiver.url("x"))
-    await publish(notify, count=2)
-    now = datetime.now(UTC)
-    runtime = notify.runtime("notify")
-    claims = {}
-    async with runtime.session_factory() as session, session.begin():
-        for created in (gone, fine):
-            token = uuid4()
-            rows, _ = await repository.claim(
-                session, subscription_id=UUID(created["id"]), now=now, lease_until=now + timedelta(minutes=1),
-                token=token, limit=10,
-            )  # fmt: skip
-            claims[created["id"]] = [Finished(row, token, AttemptResult(200, None, None, 3), now) for row in rows]
-    gone_attempts = [replace(f, result=AttemptResult(410, "HTTP 410", None, 3)) for f in claims[gone["id"]]]
-    stolen = replace(claims[fine["id"]][1], token=uuid4())  # its claim no longer holds
-    groups = [(_endpoint(gone), gone_attempts, now), (_endpoint(fine), [claims[fine["id"]][0], stolen], now)]
-
-    inserts = []
-    with statements_into("webhook_attempts", runtime, inserts):
-        async with runtime.session_factory() as session, session.begin():
-            results = await outcomes.record_all(session, groups, rng=random.Random(1), settings=runtime.settings)
-
-    assert results == [["endpoint_gone", "endpoint_gone"], ["delivered", "lost"]]
-    assert len(inserts) == 1
-    assert ((await subscription(notify, gone["id"])).enabled, (await subscription(notify, fine["id"])).enabled) == (
-        False,
-        True,
-    )
-    assert sorted(d.status for d in await deliveries(notify, fine["id"])) == ["delivered", "pending"]
-    assert len(await staged(notify, "xinfang.webhook.delivered.v1", fine["id"])) == 1
-
-
-def _endpoint(created: dict) -> SimpleNamespace:
-    return SimpleNamespace(id=UUID(created["id"]), owner=created["owner"], url=created["url"], description="")
-
-
-@contextlib.contextmanager
-def statements_into(table: str, runtime, seen: list[str]) -> Iterator[None]:
-    """Collect the INSERTs into ``table`` run on the runtime's engine meanwhile (an executemany counts once)."""
-
-    def before(conn, cursor, statement, parameters, context, executemany) -> None:
-        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()}"):
-            seen.append(statement)
-
-    engine = runtime.engine.sync_engine
-    sqlalchemy_event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield
-    finally:
-        sqlalchemy_event.remove(engine, "before_cursor_execute", before)
