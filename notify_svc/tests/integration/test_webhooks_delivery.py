@@ -16,7 +16,14 @@ import standardwebhooks
 from sqlalchemy import select, update
 
 from notify_svc.webhooks import service
-from notify_svc.webhooks.delivery import UNREACHABLE_PAUSE, UNREACHABLE_STREAK, deliver_due, sender_config
+from notify_svc.webhooks.delivery import (
+    RECORD_BATCH,
+    UNREACHABLE_PAUSE,
+    UNREACHABLE_STREAK,
+    Deliverer,
+    deliver_due,
+    sender_config,
+)
 from notify_svc.webhooks.models import Delivery, Subscription
 from notify_svc.webhooks.schemas import SubscriptionCreate
 from notify_svc.webhooks.sender import Sender, default_ssl_context
@@ -239,6 +246,34 @@ async def test_a_slow_endpoint_does_not_delay_the_others(notify: RunningSystem, 
     assert outcome["delivered"] == 8, outcome
     assert max(r.at for r in receiver.to(fast)) - started < 1.5  # all 4 before the slow one answered once
     assert max(r.at for r in receiver.to(slow)) - started > 1.9  # its 3rd waited for a free slot (2 at a time)
+
+
+async def test_sends_go_on_while_the_finished_attempts_are_recorded(
+    notify: RunningSystem, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker records what finished beside its sends (ADR 0037): with the first record held back, the endpoint
+    still receives the deliveries after that record's; each is recorded once ``deliver_due`` returns."""
+    tag, count = unique("records-"), 2 * RECORD_BATCH + 4
+    created = await subscribe(notify, receiver.url(tag))
+    await publish(notify, count=count)
+    record, held = Deliverer._record_groups, asyncio.Event()
+
+    async def first_record_held(self: Deliverer, groups: list) -> list[list[str]]:
+        if not held.is_set():
+            held.set()
+            await release.wait()
+        return await record(self, groups)
+
+    release = asyncio.Event()
+    monkeypatch.setattr(Deliverer, "_record_groups", first_record_held)
+    delivering = asyncio.create_task(deliver_due(notify.runtime("notify")))
+    async with asyncio.timeout(10):
+        while len(receiver.to(tag)) < count:
+            await asyncio.sleep(0.02)
+    assert held.is_set() and not delivering.done()  # every delivery sent while the first record waited
+    release.set()
+    assert (await delivering)["delivered"] == count
+    assert {d.status for d in await deliveries(notify, created["id"])} == {"delivered"}
 
 
 async def test_an_endpoint_that_does_not_answer_is_paused_and_the_others_go_on(

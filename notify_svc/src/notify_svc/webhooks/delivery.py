@@ -37,6 +37,7 @@ DUE_SUBSCRIPTIONS_PER_POLL = 500
 MAX_CLAIM_AHEAD = 32
 RECORD_BATCH = 16
 RECORD_DELAY_SECONDS = 0.05  # finished attempts wait at most this long for others to be recorded with
+RECORDS_IN_FLIGHT = 2  # records of one endpoint's worker running beside its sends
 UNREACHABLE_STREAK = 8  # attempts in a row without an HTTP answer, after which an endpoint's worker pauses
 UNREACHABLE_PAUSE = timedelta(seconds=30)
 
@@ -133,7 +134,11 @@ class Deliverer:
 
     async def _drain(self, subscription_id: UUID, clock: Clock) -> None:
         """Until the endpoint has nothing due: claim a batch ahead in one statement, keep up to the endpoint's
-        concurrency in flight, and record the attempts that finished meanwhile together (ADR 0029)."""
+        concurrency in flight, and record the attempts that finished meanwhile together (ADR 0029).
+
+        Records run beside the sends (at most ``RECORDS_IN_FLIGHT`` per worker), so that the endpoint's connections
+        are not left idle while a transaction commits; an attempt that may disable the endpoint (a 410, a last
+        attempt) is recorded before anything more is sent (ADR 0037)."""
         limit, ahead = self._settings.webhook_endpoint_concurrency, claim_ahead(self._settings)
         queue: deque[tuple[Endpoint, Row, UUID, datetime]] = deque()
         in_flight: set[asyncio.Task] = set()
@@ -141,10 +146,14 @@ class Deliverer:
         more = True  # the last claim got all it asked for: there may be more due
         waited = False  # the last wait ended without any attempt finishing
         unanswered, paused = 0, False  # attempts in a row that got no HTTP answer (refused, reset, timed out)
+        recording: set[asyncio.Task] = set()  # records of finished attempts still running
         if self._is_paused(subscription_id, clock()):
             return
         try:
             while True:
+                for task in [task for task in recording if task.done()]:
+                    recording.discard(task)
+                    task.result()  # a failed record ends the worker, as a failed claim does
                 if more and len(queue) < limit and (want := ahead - len(queue) - len(in_flight)) > 0:
                     now = clock()
                     endpoint, claimed, token = await self._claim(subscription_id, now, want)
@@ -156,11 +165,16 @@ class Deliverer:
                 while queue and len(in_flight) < limit:
                     in_flight.add(asyncio.create_task(self._send(*queue.popleft())))
                 if finished and (len(finished) >= RECORD_BATCH or not in_flight or waited):
-                    more = await self._record(finished, queue, clock) and more
+                    if len(recording) >= RECORDS_IN_FLIGHT:
+                        await asyncio.wait(recording, return_when=asyncio.FIRST_COMPLETED)
+                    recording.add(asyncio.create_task(self._submit(finished, clock)))
                     finished = []
                 if not in_flight:
                     if not (queue or more):
+                        await asyncio.gather(*recording)
                         return
+                    if not queue and recording:  # what is recorded now may be due again at once (a retry)
+                        await asyncio.gather(*recording)
                     continue
                 wait = RECORD_DELAY_SECONDS if finished else None
                 done, in_flight = await asyncio.wait(in_flight, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
@@ -176,7 +190,7 @@ class Deliverer:
             log.warning(
                 "webhook worker failed", exc_info=True, extra={"fields": {"subscription": str(subscription_id)}}
             )
-            await asyncio.gather(*in_flight, return_exceptions=True)
+            await asyncio.gather(*in_flight, *recording, return_exceptions=True)
 
     def _is_paused(self, subscription_id: UUID, now: datetime) -> bool:
         resume_at = self._paused.get(subscription_id)
@@ -237,13 +251,17 @@ class Deliverer:
     async def _record(self, done: list[tuple[Endpoint, Finished]], queue: deque, clock: Clock) -> bool:
         """Record finished attempts (together with other endpoints' that finish meanwhile); when one of them disabled
         the endpoint, give back the claims not yet sent and return ``False`` (claim no more)."""
-        reasons = await self._recorder.submit((done[0][0], [f for _, f in done], clock()))
-        self.outcomes.update(reasons)
+        reasons = await self._submit(done, clock)
         if not any(reason in outcomes.DISABLE_REASONS for reason in reasons):
             return True
         await self._release(queue, clock())
         queue.clear()
         return False
+
+    async def _submit(self, done: list[tuple[Endpoint, Finished]], clock: Clock) -> list[str]:
+        reasons = await self._recorder.submit((done[0][0], [f for _, f in done], clock()))
+        self.outcomes.update(reasons)
+        return reasons
 
     async def _record_groups(self, groups: Sequence[OutcomeGroup]) -> list[list[str]]:
         """The finished attempts of several endpoints in one transaction (``GroupCommit``: those that finish while
