@@ -1,5 +1,6 @@
-"""Background workers' own connections (``services.db.make_worker_engine``): how they plan, and that the outbox
-relay of a running service keeps publishing while every connection of the service's own pool is taken."""
+"""Background workers' own connections (``services.db.make_worker_engine``): how they plan, their sessions of one
+statement (``autocommit_sessions``), and that the outbox relay of a running service keeps publishing while every
+connection of the service's own pool is taken."""
 
 import contextlib
 import uuid
@@ -9,7 +10,7 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 
-from services.db import make_worker_engine
+from services.db import autocommit_sessions, make_engine, make_session_factory, make_worker_engine
 from services.testing import RunningSystem, create_database, drop_database, eventually, postgres_url, unique
 
 
@@ -27,6 +28,42 @@ async def test_worker_connections_plan_for_the_parameters_and_never_with_bitmap_
         await engine.dispose()
         await drop_database(name)
     assert settings == {"plan_cache_mode": "force_custom_plan", "enable_bitmapscan": "off"}
+
+
+@pytest.mark.usefixtures("real_services")
+async def test_a_statement_of_an_autocommit_session_is_committed_at_once_and_the_pool_stays_transactional() -> None:
+    """No ``BEGIN``: what the statement wrote is visible to others before the session ends. The connection goes back
+    to the pool as it came (pool of one, so the next session gets the same connection) and waits for its commit."""
+    name = unique("autocommit_")
+    await create_database(name)
+    engine = make_worker_engine(postgres_url(name), pool_size=1)
+    other = await asyncpg.connect(postgres_url(name).replace("postgresql+asyncpg://", "postgresql://"))
+    factory = make_session_factory(engine)
+    seen = "select array_agg(n order by n) from marks"
+    try:
+        await other.execute("create table marks (n int)")
+        assert autocommit_sessions(factory) is autocommit_sessions(factory)
+        async with autocommit_sessions(factory)() as session, session.begin():
+            await session.execute(text("insert into marks values (1)"))
+            assert await other.fetchval(seen) == [1]
+        async with factory() as session, session.begin():
+            await session.execute(text("insert into marks values (2)"))
+            assert await other.fetchval(seen) == [1]
+        assert await other.fetchval(seen) == [1, 2]
+    finally:
+        await other.close()
+        await engine.dispose()
+        await drop_database(name)
+
+
+async def test_autocommit_sessions_on_sqlite_are_the_sessions_themselves(tmp_path) -> None:
+    """SQLite's claims read and then update: they keep their transaction."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'workers.db'}")
+    factory = make_session_factory(engine)
+    try:
+        assert autocommit_sessions(factory) is factory
+    finally:
+        await engine.dispose()
 
 
 @pytest.mark.parametrize("system", ["real"], indirect=True)

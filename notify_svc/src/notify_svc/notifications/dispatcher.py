@@ -26,7 +26,7 @@ from notify_svc.config import NotifySettings
 from notify_svc.contacts import service as contacts
 from notify_svc.notifications import events, repository, rules
 from notify_svc.notifications.directory import directory
-from services.db import is_memory_sqlite, make_session_factory, make_worker_engine
+from services.db import autocommit_sessions, is_memory_sqlite, make_session_factory, make_worker_engine
 from services.db.outbox import add_events
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,8 @@ async def _round(
 
 async def _claim(session_factory, settings: NotifySettings, now: datetime) -> tuple[list[Row], dict[UUID, str]]:
     lease_until = now + timedelta(seconds=settings.claim_lease_seconds)
-    async with session_factory() as session, session.begin():
+    # the claim holds alone (one statement on PostgreSQL); the addresses are reads
+    async with autocommit_sessions(session_factory)() as session, session.begin():
         claimed = await repository.claim_due(
             session, now=now, lease_until=lease_until, limit=settings.dispatch_batch_size
         )

@@ -25,7 +25,7 @@ from notify_svc.webhooks import outcomes, repository, rules, service, signing
 from notify_svc.webhooks.outcomes import Finished
 from notify_svc.webhooks.sender import Sender, SenderConfig
 from services.batching import GroupCommit
-from services.db import is_memory_sqlite, make_session_factory, make_worker_engine
+from services.db import autocommit_sessions, is_memory_sqlite, make_session_factory, make_worker_engine
 from services.db.outbox import staged_events
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ class Deliverer:
         rng: random.Random | None = None,
     ) -> None:
         self._sessions, self._settings, self._sender = session_factory, settings, sender
+        self._statements = autocommit_sessions(session_factory)  # claims and polls: one statement each
         self._kick, self._rng = kick, rng or random.Random()
         self._workers: dict[UUID, asyncio.Task] = {}
         self._endpoints: dict[UUID, tuple[int, Endpoint]] = {}
@@ -129,7 +130,7 @@ class Deliverer:
         return self.outcomes - before
 
     async def _due_subscriptions(self, now: datetime) -> list[UUID]:
-        async with self._sessions() as session:
+        async with self._statements() as session:
             return await repository.due_subscription_ids(session, now=now, limit=DUE_SUBSCRIPTIONS_PER_POLL)
 
     async def _drain(self, subscription_id: UUID, clock: Clock) -> None:
@@ -216,7 +217,7 @@ class Deliverer:
     async def _claim(self, subscription_id: UUID, now: datetime, limit: int) -> tuple[Endpoint | None, list, UUID]:
         token = uuid4()
         lease_until = now + timedelta(seconds=self._settings.webhook_claim_lease_seconds)
-        async with self._sessions() as session, session.begin():
+        async with self._statements() as session, session.begin():  # the claim holds alone; the endpoint is a read
             claimed, version = await repository.claim(
                 session, subscription_id=subscription_id, now=now, lease_until=lease_until, token=token, limit=limit
             )

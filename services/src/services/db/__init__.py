@@ -1,4 +1,11 @@
-from services.db.engine import is_memory_sqlite, is_postgres, make_engine, make_session_factory, make_worker_engine
+from services.db.engine import (
+    autocommit_sessions,
+    is_memory_sqlite,
+    is_postgres,
+    make_engine,
+    make_session_factory,
+    make_worker_engine,
+)
 from services.db.inbox import inbox_subscription
 from services.db.outbox import OutboxRelay, add_event
 from services.db.tables import idempotency_keys, inbox, outbox, platform_metadata
@@ -6,6 +13,7 @@ from services.db.tables import idempotency_keys, inbox, outbox, platform_metadat
 __all__ = [
     "OutboxRelay",
     "add_event",
+    "autocommit_sessions",
     "idempotency_keys",
     "inbox",
     "inbox_subscription",

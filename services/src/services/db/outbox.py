@@ -20,7 +20,7 @@ from sqlalchemy import Insert, bindparam, delete, exists, func, insert, literal_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.contracts import CloudEvent
-from services.db.engine import is_postgres
+from services.db.engine import autocommit_sessions
 from services.db.tables import outbox
 from services.messaging import MessageBus, OutgoingMessage
 
@@ -187,32 +187,37 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many events were confirmed and marked sent."""
-        async with self._session_factory() as session, session.begin():
-            if self._claim is None:
-                self._postgres = is_postgres(session)
-                self._claim = _claim_statement(batch_size=self._batch_size, postgres=self._postgres)
-            rows = (await session.execute(self._claim)).all()
-            if not rows:
-                return 0
-            if not self._postgres:  # the only relay of its file: it publishes within its claim
-                await self._bus.publish([_message(row) for row in rows])
-                await _mark_published(session, rows)
-        if self._postgres:
-            rows = sorted(rows, key=lambda row: row.seq)
-            try:
-                await self._bus.publish([_message(row) for row in rows])
-            except Exception:
-                await self._release(rows)
-                raise
+        if self._claim is None:
+            self._postgres = self._session_factory.kw["bind"].dialect.name == "postgresql"
+            self._claim = _claim_statement(batch_size=self._batch_size, postgres=self._postgres)
+        if not self._postgres:  # the only relay of its file: it claims, publishes and marks in one transaction
             async with self._session_factory() as session, session.begin():
-                await _mark_published(session, rows)
+                rows = (await session.execute(self._claim)).all()
+                if rows:
+                    await self._bus.publish([_message(row) for row in rows])
+                    await _mark_published(session, rows)
+            self.published_total += len(rows)
+            return len(rows)
+        statements = autocommit_sessions(self._session_factory)  # the lease and the mark: one statement each
+        async with statements() as session:
+            rows = (await session.execute(self._claim)).all()
+        if not rows:
+            return 0
+        rows = sorted(rows, key=lambda row: row.seq)
+        try:
+            await self._bus.publish([_message(row) for row in rows])
+        except Exception:
+            await self._release(rows)
+            raise
+        async with statements() as session:
+            await _mark_published(session, rows)
         self.published_total += len(rows)
         return len(rows)
 
     async def _release(self, rows) -> None:
         """Give a batch that could not be published back at once (otherwise its lease would hold it back)."""
         try:
-            async with self._session_factory() as session, session.begin():
+            async with autocommit_sessions(self._session_factory)() as session:
                 await session.execute(
                     update(outbox)
                     .where(outbox.c.seq.in_([row.seq for row in rows]), outbox.c.published_at.is_(None))
