@@ -12,9 +12,10 @@ Per variant, on a fresh scratch database and RabbitMQ namespace:
    allowlisted with plain http, quiet hours off (so the result does not depend on the time of day).
 2. 5 webhook subscriptions (both event types) through `POST /notify/v1/webhooks/subscriptions`.
    Variant `slow`: subscriber 5 answers only after 10 s; `dead`: nobody listens on subscriber 5's port.
-3. `--events` events published to the exchange at `--rate`/s (open loop, each publish on schedule, publisher
-   confirms): pairs of `petition.registered` (contact sealed with notify's dev contact key, as intake seals it)
-   and `case.assigned` for the same petition 2 s later, in the 12 demo communities.
+3. `--events` events published to the exchange at `--rate`/s (``notify_fanout_events.py``: open loop, the events
+   due handed over every 20 ms, publisher confirms): pairs of `petition.registered` (contact sealed with notify's
+   dev contact key, as intake seals it) and `case.assigned` for the same petition 2 s later, in the 12 demo
+   communities.
    Each pair: petitioner SMS + e-mail twice, handler inbox + e-mail once; 5 webhook deliveries per event.
 4. Until every notification is settled and subscribers 1–4 have every delivery (or `--drain-timeout` after the last
    publish). Delay = receipt (the fake's wall clock; inbox: the row's `sent_at`) − publish time of the event.
@@ -44,8 +45,8 @@ import httpx
 import report
 import uvloop
 from cpu import CpuMeter, background_load
-from loadgen import ms, percentile
 from notify_fanout_db import anything_pending, database_counters, drained, outbox_delays, process_seconds, progress
+from notify_fanout_events import EVENT_TYPES, build_events, publish_open_loop
 from notify_fanout_report import SUBSCRIBERS, TARGET_P99_S, profile_summary, summarise, table
 from procs import (
     PG_URL,
@@ -61,108 +62,10 @@ from procs import (
     wait_ready,
 )
 
-from services.contracts.intake import PetitionRegistered, PetitionRegisteredData
-from services.contracts.routing import CaseAssigned
-from services.ids import uuid7
-from services.messaging.bus import OutgoingMessage
 from services.messaging.rabbitmq import RabbitMQBus
-from services.pii import seal
-from services.settings import DEV_CONTACT_KEY
 
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 BENCH_DIR = Path(__file__).resolve().parent
-COMMUNITIES = [f"320599{street:03d}{n:03d}" for street in (1, 2, 3) for n in (1, 2, 3, 4)]
-EVENT_TYPES = [PetitionRegistered.event_type, CaseAssigned.event_type]
-PUBLISH_TICK_S = 0.02
-
-
-# -- events ---------------------------------------------------------------------------------------------------------
-
-
-def build_events(count: int, rate: float) -> list[tuple[str, str, bytes]]:
-    """(event id, type, body) in publishing order: a petition's registration, its assignment about 2 s later."""
-    lag = max(1, round(2.0 * rate / 2))  # pairs published between a registration and its assignment
-    pairs = count // 2
-    registered, assigned = [], []
-    for p in range(pairs):
-        petition_id, petitioner, case_id = uuid7(), uuid7(), uuid7()
-        community, phone = COMMUNITIES[p % len(COMMUNITIES)], f"139{p:08d}"
-        contact = {"name": "张三", "phone": phone, "email": f"petitioner{p}@example.cn"}
-        tracking_no = f"2026-320599-{p + 1:06d}"
-        data = PetitionRegisteredData.model_validate(
-            PetitionRegistered.example
-            | {
-                "petition_id": str(petition_id),
-                "tracking_no": tracking_no,
-                "community_code": community,
-                "petitioner_ref": str(petitioner),
-                "phone_masked": f"139****{phone[-4:]}",
-                "contact_sealed": seal(contact, key=DEV_CONTACT_KEY, bind=f"contact:{petitioner}"),
-            }
-        )
-        registered.append(PetitionRegistered.create(subject=str(petition_id), data=data))
-        case = CaseAssigned.model_fields["data"].annotation.model_validate(
-            CaseAssigned.example
-            | {
-                "case_id": str(case_id),
-                "petition_id": str(petition_id),
-                "tracking_no": tracking_no,
-                "unit_code": community,
-                "co_unit_codes": [],
-            }
-        )
-        assigned.append(CaseAssigned.create(subject=str(case_id), data=case))
-    ordered = []
-    for i in range(pairs + lag):
-        if i < pairs:
-            ordered.append(registered[i])
-        if i >= lag:
-            ordered.append(assigned[i - lag])
-    return [(event.id, event.type, event.to_json().encode()) for event in ordered]
-
-
-async def publish_open_loop(
-    bus: RabbitMQBus, events: list[tuple[str, str, bytes]], rate: float, *, tick: float = PUBLISH_TICK_S
-) -> dict:
-    """Each event on schedule (``i / rate``) whatever the earlier ones take; returns publish times and lateness.
-
-    The events due are handed to the bus together every ``tick`` seconds: one publish call (a task, a deadline,
-    the broker's confirms) per tick instead of per event. At 200/s one call per event cost the load generator about
-    0.5 ms of CPU each (0.26 ms with a tick of 20 ms), a tenth of a core of the machine the services run on. An
-    event's delay is measured from its own hand-over, so waiting for the tick does not count; ``behind_schedule``
-    says how late the hand-overs were."""
-    published: dict[str, float] = {}
-    behind: list[float] = []
-    errors: Counter = Counter()
-    tasks = []
-
-    async def hand_over(batch: list[tuple[str, str, bytes]]) -> None:
-        now = time.time()
-        for event_id, _, _ in batch:
-            published[event_id] = now
-        try:
-            await bus.publish([OutgoingMessage(*event) for event in batch])
-        except Exception as exc:  # noqa: BLE001 - counted and reported
-            errors[type(exc).__name__] += len(batch)
-            for event_id, _, _ in batch:
-                published.pop(event_id, None)
-
-    started, i = time.monotonic(), 0
-    while i < len(events):
-        now = time.monotonic()
-        due = events[i : min(len(events), int((now - started) * rate) + 1)]
-        if due:
-            behind.extend(now - (started + (i + k) / rate) for k in range(len(due)))
-            tasks.append(asyncio.create_task(hand_over(due)))
-            i += len(due)
-        await asyncio.sleep(max(tick, started + i / rate - time.monotonic()))
-    await asyncio.gather(*tasks)
-    return {
-        "published": published,
-        "seconds": round(time.monotonic() - started, 2),
-        "behind_schedule_p99_ms": ms(percentile(behind, 99)),
-        "errors": dict(errors),
-    }
 
 
 # -- the system under test ------------------------------------------------------------------------------------------
