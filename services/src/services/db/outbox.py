@@ -174,12 +174,12 @@ class OutboxRelay:
     ) -> None:
         self._session_factory = session_factory
         self._bus = bus
-        self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._retention = retention
         self._wake = asyncio.Event()
-        self._claim = None  # built once, on first use, for the database's dialect
-        self._postgres = False
+        self._postgres = session_factory.kw["bind"].dialect.name == "postgresql"
+        self._claim = _claim_statement(batch_size=batch_size, postgres=self._postgres)  # built once
+        self._statements = autocommit_sessions(session_factory)  # the lease, the mark: one statement each
         self.published_total = 0
 
     def kick(self) -> None:
@@ -187,9 +187,6 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many events were confirmed and marked sent."""
-        if self._claim is None:
-            self._postgres = self._session_factory.kw["bind"].dialect.name == "postgresql"
-            self._claim = _claim_statement(batch_size=self._batch_size, postgres=self._postgres)
         if not self._postgres:  # the only relay of its file: it claims, publishes and marks in one transaction
             async with self._session_factory() as session, session.begin():
                 rows = (await session.execute(self._claim)).all()
@@ -198,8 +195,7 @@ class OutboxRelay:
                     await _mark_published(session, rows)
             self.published_total += len(rows)
             return len(rows)
-        statements = autocommit_sessions(self._session_factory)  # the lease and the mark: one statement each
-        async with statements() as session:
+        async with self._statements() as session:
             rows = (await session.execute(self._claim)).all()
         if not rows:
             return 0
@@ -209,7 +205,7 @@ class OutboxRelay:
         except Exception:
             await self._release(rows)
             raise
-        async with statements() as session:
+        async with self._statements() as session:
             await _mark_published(session, rows)
         self.published_total += len(rows)
         return len(rows)
@@ -217,7 +213,7 @@ class OutboxRelay:
     async def _release(self, rows) -> None:
         """Give a batch that could not be published back at once (otherwise its lease would hold it back)."""
         try:
-            async with autocommit_sessions(self._session_factory)() as session:
+            async with self._statements() as session:
                 await session.execute(
                     update(outbox)
                     .where(outbox.c.seq.in_([row.seq for row in rows]), outbox.c.published_at.is_(None))
